@@ -3,6 +3,10 @@
 function(tsvfield_apply_options target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                                            -Wnon-virtual-dtor -Wno-unused-parameter)
+  # GCC 12's -Wrestrict misfires inside libstdc++'s std::string at -O2 (GCC bug 105329).
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    target_compile_options(${target} PRIVATE -Wno-restrict)
+  endif()
   if(TSVFIELD_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -1,0 +1,12 @@
+#pragma once
+// The resolved case as JSON: every value the run used, defaults filled in, in SI
+// units (metres, watts, kelvin, ...), written beside the results as case.resolved.json
+// so a result can always be traced to exactly what produced it.
+#include "io/case.hpp"
+#include "io/json_writer.hpp"
+
+namespace tsvfield::io {
+
+JsonValue resolved_case_json(const Case& the_case);
+
+}  // namespace tsvfield::io

@@ -1,0 +1,50 @@
+#pragma once
+// Internal to the case reader: one function per section of the case file.
+// Each takes the section's YAML node (undefined when the section is absent).
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/case.hpp"
+#include "io/yaml_input.hpp"
+
+namespace tsvfield::io::detail {
+
+// materials: the built-ins plus the case's own.
+physics::MaterialLibrary read_materials(const ReadContext& context, const YAML::Node& node);
+
+// A reference to a material (layer material, fill, ...) that must exist in the library.
+std::string read_material_name(const ReadContext& context, const YAML::Node& node,
+                               const std::string& path, const physics::MaterialLibrary& library);
+
+mesh::MeshControls read_mesh_controls(const ReadContext& context, const YAML::Node& node);
+
+mesh::StackSpec read_stack(const ReadContext& context, const YAML::Node& node,
+                           const physics::MaterialLibrary& library);
+
+std::vector<physics::PowerSource> read_power(const ReadContext& context, const YAML::Node& node,
+                                             const mesh::StackSpec& stack);
+std::vector<physics::ThermalBoundary> read_boundaries(const ReadContext& context,
+                                                      const YAML::Node& node,
+                                                      const mesh::StackSpec& stack);
+std::vector<physics::InterfaceResistance> read_interfaces(const ReadContext& context,
+                                                          const YAML::Node& node,
+                                                          const mesh::StackSpec& stack);
+physics::ThermalAnalysis read_analyses(const ReadContext& context, const YAML::Node& node);
+
+// Every layer of the stack, bottom to top (columns one after the other).
+std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack);
+
+// (lower, upper) names of the layers whose faces touch: consecutive layers, the
+// layer below a side-by-side group and each column's bottom layer, and the top
+// layer of each tallest column and the layer above the group.
+std::vector<std::pair<std::string, std::string>> adjacent_layer_pairs(
+    const mesh::StackSpec& stack);
+
+// `name` resolved against the case folder; error when it is not an existing file.
+std::string resolve_input_file(const ReadContext& context, const YAML::Node& node,
+                               const std::string& path, const std::string& what);
+
+}  // namespace tsvfield::io::detail

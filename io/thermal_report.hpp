@@ -1,0 +1,31 @@
+#pragma once
+// What a thermal run reports: the per-die / per-block table printed on the terminal,
+// the `thermal` section of summary.json, and the CSV tables. Plain formatting of
+// physics::ThermalResults; no solver code here.
+#include <string>
+
+#include "io/csv_writer.hpp"
+#include "io/json_writer.hpp"
+#include "mesh/stack_geometry.hpp"
+#include "physics/thermal_results.hpp"
+
+namespace tsvfield::io {
+
+// The `thermal` object of summary.json: dies (the layers of kind die or interposer),
+// every layer, blocks, heat balance, solver statistics.
+JsonValue thermal_summary_json(const physics::ThermalResults& results,
+                               const mesh::StackGeometry& geometry);
+
+// Per layer and per block rows: name, kind, T max/mean/min (K and degC), location of
+// the maximum, power, thermal resistance.
+CsvTable thermal_layers_table(const physics::ThermalResults& results,
+                              const mesh::StackGeometry& geometry);
+CsvTable thermal_blocks_table(const physics::ThermalResults& results);
+// Transient: time and the maximum temperature of every layer at each output step.
+CsvTable thermal_history_table(const physics::ThermalResults& results);
+
+// The table printed at the end of a run.
+std::string format_thermal_table(const physics::ThermalResults& results,
+                                 const mesh::StackGeometry& geometry);
+
+}  // namespace tsvfield::io

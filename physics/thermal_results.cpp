@@ -1,0 +1,177 @@
+#include "physics/thermal_results.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "solver/hex_element.hpp"
+
+namespace tsvfield::physics {
+namespace {
+
+constexpr double kLowest = std::numeric_limits<double>::lowest();
+constexpr double kHighest = std::numeric_limits<double>::max();
+
+// Local accumulation for one region (layer or block).
+struct Accumulator {
+  double max = kLowest, min = kHighest, integral = 0, volume = 0;
+  std::array<double, 3> max_location{};
+};
+
+void add_cell(Accumulator& acc, const mesh::LocalMesh& mesh, std::size_t cell,
+              const std::vector<double>& temperature) {
+  solver::HexCoords coords;
+  std::array<double, 8> values;
+  for (int a = 0; a < 8; ++a) {
+    const auto node = static_cast<std::size_t>(mesh.cells[cell][a]);
+    coords[a] = mesh.node_coords[node];
+    values[a] = temperature[node];
+    if (values[a] > acc.max) {
+      acc.max = values[a];
+      acc.max_location = coords[a];
+    }
+    acc.min = std::min(acc.min, values[a]);
+  }
+  for (const auto& p : solver::hex_points(coords)) {
+    double t = 0;
+    for (int a = 0; a < 8; ++a) t += p.shape[a] * values[a];
+    acc.integral += p.weight * t;
+    acc.volume += p.weight;
+  }
+}
+
+// Combines the ranks' accumulators: sums, min, and max with its location.
+std::vector<Accumulator> reduce(const std::vector<Accumulator>& local, MPI_Comm comm) {
+  const std::size_t n = local.size();
+  std::vector<double> sums(2 * n), mins(n), reduced_sums(2 * n), reduced_mins(n);
+  std::vector<double> max_local(n), max_global(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    sums[2 * i] = local[i].integral;
+    sums[2 * i + 1] = local[i].volume;
+    mins[i] = local[i].min;
+    max_local[i] = local[i].max;
+  }
+  const int count = static_cast<int>(n);
+  MPI_Allreduce(sums.data(), reduced_sums.data(), 2 * count, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(mins.data(), reduced_mins.data(), count, MPI_DOUBLE, MPI_MIN, comm);
+  MPI_Allreduce(max_local.data(), max_global.data(), count, MPI_DOUBLE, MPI_MAX, comm);
+  // The location comes from the lowest rank holding the maximum.
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  std::vector<int> holder_local(n), holder(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    holder_local[i] = local[i].max == max_global[i] && max_global[i] > kLowest ? rank : ranks;
+  }
+  MPI_Allreduce(holder_local.data(), holder.data(), count, MPI_INT, MPI_MIN, comm);
+  std::vector<double> location(3 * n, 0), location_global(3 * n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (holder[i] == rank) std::copy(local[i].max_location.begin(), local[i].max_location.end(), location.begin() + static_cast<long>(3 * i));
+  }
+  MPI_Allreduce(location.data(), location_global.data(), 3 * count, MPI_DOUBLE, MPI_SUM, comm);
+  std::vector<Accumulator> global(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    global[i] = {max_global[i], reduced_mins[i], reduced_sums[2 * i], reduced_sums[2 * i + 1],
+                 {location_global[3 * i], location_global[3 * i + 1], location_global[3 * i + 2]}};
+  }
+  return global;
+}
+
+TemperatureStats make_stats(const std::string& name, const Accumulator& acc, double power,
+                            double ambient) {
+  TemperatureStats stats;
+  stats.name = name;
+  stats.t_max_K = acc.max;
+  stats.t_min_K = acc.min;
+  stats.t_mean_K = acc.integral / acc.volume;
+  stats.max_location = acc.max_location;
+  stats.volume_m3 = acc.volume;
+  stats.power_W = power;
+  if (std::isfinite(ambient) && power > 0) {
+    stats.has_resistance = true;
+    stats.resistance_K_per_W = (acc.max - ambient) / power;
+  }
+  return stats;
+}
+
+}  // namespace
+
+std::vector<double> layer_max_temperatures(const mesh::LocalMesh& mesh,
+                                           const std::vector<double>& temperature, MPI_Comm comm) {
+  std::vector<double> local(mesh.layer_names.size(), kLowest), global(local.size());
+  for (std::size_t c = 0; c < mesh.cells.size(); ++c) {
+    double& value = local[static_cast<std::size_t>(mesh.cell_layer[c])];
+    for (auto node : mesh.cells[c]) value = std::max(value, temperature[static_cast<std::size_t>(node)]);
+  }
+  MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_MAX, comm);
+  return global;
+}
+
+void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& regions,
+                               const ThermalProblem& problem, const std::vector<double>& scales,
+                               const std::vector<double>& temperature, MPI_Comm comm,
+                               ThermalResults& results) {
+  // Regions: every layer, then every (layer, block) pair of the regions table.
+  struct BlockRef {
+    int layer;
+    std::string name;
+    mesh::Rect rect;
+  };
+  std::vector<BlockRef> blocks;
+  for (std::size_t l = 0; l < mesh.layer_names.size(); ++l) {
+    auto it = regions.find(mesh.layer_names[l]);
+    if (it == regions.end()) continue;
+    for (const auto& [name, rect] : it->second.blocks) {
+      blocks.push_back({static_cast<int>(l), mesh.layer_names[l] + "/" + name, rect});
+    }
+  }
+  const std::size_t layer_count = mesh.layer_names.size();
+  std::vector<Accumulator> local(layer_count + blocks.size());
+  for (std::size_t c = 0; c < mesh.cells.size(); ++c) {
+    const int layer = mesh.cell_layer[c];
+    add_cell(local[static_cast<std::size_t>(layer)], mesh, c, temperature);
+    bool centroid_known = false;
+    solver::Vec3 centre{};
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      if (blocks[b].layer != layer) continue;
+      if (!centroid_known) {
+        solver::HexCoords coords;
+        for (int a = 0; a < 8; ++a) coords[a] = mesh.node_coords[static_cast<std::size_t>(mesh.cells[c][a])];
+        centre = solver::hex_centroid(coords);
+        centroid_known = true;
+      }
+      const auto& r = blocks[b].rect;
+      if (centre[0] >= r.x0 && centre[0] <= r.x1 && centre[1] >= r.y0 && centre[1] <= r.y1) {
+        add_cell(local[layer_count + b], mesh, c, temperature);
+      }
+    }
+  }
+  const std::vector<Accumulator> global = reduce(local, comm);
+
+  // Power per layer and per block from the loads (at their current scales).
+  std::vector<double> layer_power(layer_count, 0);
+  std::map<std::string, double> block_power;
+  for (std::size_t g = 0; g < problem.loads.size(); ++g) {
+    const ThermalLoad& load = problem.loads[g];
+    if (load.is_boundary_flux) continue;
+    auto it = std::find(mesh.layer_names.begin(), mesh.layer_names.end(), load.layer);
+    if (it != mesh.layer_names.end()) layer_power[static_cast<std::size_t>(it - mesh.layer_names.begin())] += scales[g];
+    if (load.name != load.layer) block_power[load.name] += scales[g];
+  }
+  const double ambient = results.has_ambient ? results.ambient_K : std::numeric_limits<double>::quiet_NaN();
+  results.layers.clear();
+  results.blocks.clear();
+  for (std::size_t l = 0; l < layer_count; ++l) {
+    if (!(global[l].volume > 0)) continue;  // a layer without cells (e.g. void)
+    results.layers.push_back(make_stats(mesh.layer_names[l], global[l], layer_power[l], ambient));
+  }
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const Accumulator& acc = global[layer_count + b];
+    if (!(acc.volume > 0)) continue;
+    const auto power = block_power.find(blocks[b].name);
+    results.blocks.push_back(make_stats(blocks[b].name, acc, power == block_power.end() ? 0.0 : power->second, ambient));
+  }
+}
+
+}  // namespace tsvfield::physics

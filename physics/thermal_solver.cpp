@@ -1,0 +1,448 @@
+#include "physics/thermal_solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <memory>
+
+#include "mesh/input_error.hpp"
+#include "solver/linear_solve.hpp"
+#include "solver/petsc_handles.hpp"
+#include "solver/petsc_options.hpp"
+#include "solver/scalar_operator.hpp"
+
+namespace tsvfield::physics {
+namespace {
+
+using solver::MatHandle;
+using solver::ScalarOperator;
+using solver::ScopedLogStage;
+using solver::SolveStats;
+using solver::VecHandle;
+
+std::vector<double> load_scales(const ThermalProblem& problem, double time, bool transient) {
+  std::vector<double> scales;
+  for (const auto& load : problem.loads) scales.push_back(load.scale(time, transient));
+  return scales;
+}
+
+// Without a fixed temperature or a convection surface the temperature is
+// undetermined (pure Neumann problem): say so instead of letting CG stall.
+void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm) {
+  int local = 0;
+  for (const auto& face : op.spec().robin) local |= face.coefficient > 0 ? 1 : 0;
+  int any = 0;
+  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (!any && !op.has_dirichlet()) {
+    throw InputError(spec.analysis.source,
+                     "no fixed-temperature or convection boundary: the temperature is undetermined "
+                     "(every surface is adiabatic)");
+  }
+}
+
+VecHandle initial_temperature(const ScalarOperator& op, double value) {
+  VecHandle t = op.create_vector();
+  TSV_CHECK(VecSet(t, value));
+  op.apply_dirichlet_values(t);
+  return t;
+}
+
+// Steady linear: A T = b with k at the reference temperature, CG + BoomerAMG.
+SolveStats solve_steady_linear(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
+                               const std::string& prefix, double relative_tolerance) {
+  MatHandle a = op.create_matrix();
+  VecHandle b = op.create_vector(), zero = op.create_vector();
+  {
+    ScopedLogStage stage("assembly");
+    TSV_CHECK(VecSet(zero, 0.0));
+    op.residual(zero, nullptr, scales, b);  // b = -R(0) = loads - Robin references
+    TSV_CHECK(VecScale(b, -1.0));
+    op.jacobian(t, nullptr, 0.0, a);
+    op.constrain_linear_system(a, b);
+    TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
+    TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
+  }
+  solver::set_elliptic_defaults(prefix, true);
+  // Solve for the correction from the initial guess (which holds the Dirichlet
+  // values): its right-hand side is the load alone, so the relative tolerance
+  // refers to the heat flow, not to the size of the fixed temperatures.
+  VecHandle correction = op.create_vector(), defect = op.create_vector();
+  TSV_CHECK(MatMult(a, t, defect));
+  TSV_CHECK(VecAYPX(defect, -1.0, b));
+  TSV_CHECK(VecSet(correction, 0.0));
+  SolveStats stats =
+      solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
+  TSV_CHECK(VecAXPY(t, 1.0, correction));
+  return stats;
+}
+
+// Context of the SNES/TS callbacks; an exception inside a callback is kept
+// and rethrown after PETSc returns (it must not cross the C code).
+struct CallbackContext {
+  const ScalarOperator* op = nullptr;
+  const ThermalProblem* problem = nullptr;
+  std::vector<double> scales;  // steady: fixed; transient: recomputed per call
+  bool transient = false;
+  std::exception_ptr error;
+};
+
+PetscErrorCode snes_function(SNES, Vec t, Vec r, void* data) {
+  auto* ctx = static_cast<CallbackContext*>(data);
+  try {
+    ctx->op->residual(t, nullptr, ctx->scales, r);
+    ctx->op->constrain_residual(t, r);
+  } catch (...) {
+    ctx->error = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+PetscErrorCode snes_jacobian(SNES, Vec t, Mat, Mat p, void* data) {
+  auto* ctx = static_cast<CallbackContext*>(data);
+  try {
+    ctx->op->jacobian(t, nullptr, 0.0, p);
+    ctx->op->constrain_jacobian(p);
+  } catch (...) {
+    ctx->error = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+struct NewtonOutcome {
+  bool converged = false;
+  int iterations = 0, linear_iterations = 0;
+  double residual_norm = 0;
+  std::string reason;
+};
+
+NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix, double rtol,
+                         double atol) {
+  const ScalarOperator& op = *ctx.op;
+  solver::SnesHandle snes;
+  TSV_CHECK(SNESCreate(op.comm(), snes.out()));
+  TSV_CHECK(SNESSetOptionsPrefix(snes, prefix.c_str()));
+  VecHandle r = op.create_vector();
+  MatHandle j = op.create_matrix();
+  TSV_CHECK(SNESSetFunction(snes, r, snes_function, &ctx));
+  TSV_CHECK(SNESSetJacobian(snes, j, j, snes_jacobian, &ctx));
+  TSV_CHECK(SNESSetType(snes, SNESNEWTONLS));
+  TSV_CHECK(SNESSetTolerances(snes, atol, rtol, PETSC_DEFAULT, 50, 10000));
+  TSV_CHECK(SNESSetFromOptions(snes));
+  PetscErrorCode code = 0;
+  {
+    ScopedLogStage stage("solve");
+    code = SNESSolve(snes, nullptr, t);
+  }
+  if (ctx.error) std::rethrow_exception(ctx.error);
+  TSV_CHECK(code);
+  SNESConvergedReason reason;
+  PetscInt iterations = 0, linear = 0;
+  PetscReal norm = 0;
+  TSV_CHECK(SNESGetConvergedReason(snes, &reason));
+  TSV_CHECK(SNESGetIterationNumber(snes, &iterations));
+  TSV_CHECK(SNESGetLinearSolveIterations(snes, &linear));
+  TSV_CHECK(SNESGetFunctionNorm(snes, &norm));
+  return {reason > 0, static_cast<int>(iterations), static_cast<int>(linear), norm,
+          SNESConvergedReasons[reason]};
+}
+
+// Steady nonlinear k(T): Newton with the exact Jacobian and a backtracking line
+// search; if it fails from the reference temperature, continuation in the power
+// (ramps of 4, then 16 steps) takes it there.
+SolveStats solve_steady_nonlinear(const ScalarOperator& op, const ThermalProblem& problem,
+                                  const std::vector<double>& scales, Vec t,
+                                  const std::string& prefix, double relative_tolerance) {
+  solver::set_elliptic_defaults(prefix, false);
+  solver::set_default_option(prefix, "ksp_rtol", "1e-8");
+  solver::set_default_option(prefix, "snes_linesearch_type", "bt");
+  // The absolute tolerance makes the residual small against the power, so the
+  // heat balance closes even when the first residual is already small.
+  double power = 0;
+  for (std::size_t g = 0; g < scales.size(); ++g) power += std::abs(scales[g] * op.load_total(g));
+  const double atol = std::max(power, 1e-30) * relative_tolerance * 1e-3;
+  CallbackContext ctx{&op, &problem, scales, false, nullptr};
+  VecHandle start = op.create_vector();
+  TSV_CHECK(VecCopy(t, start));
+  SolveStats stats;
+  stats.method = "newtonls+gmres+hypre";
+  for (int ramp_steps : {1, 4, 16}) {
+    TSV_CHECK(VecCopy(start, t));
+    bool ok = true;
+    for (int step = 1; step <= ramp_steps && ok; ++step) {
+      const double fraction = static_cast<double>(step) / ramp_steps;
+      for (std::size_t g = 0; g < scales.size(); ++g) ctx.scales[g] = fraction * scales[g];
+      const NewtonOutcome outcome = run_newton(ctx, t, prefix, relative_tolerance, atol);
+      stats.nonlinear_iterations += outcome.iterations;
+      stats.iterations += outcome.linear_iterations;
+      stats.residual_norm = outcome.residual_norm;
+      stats.converged_reason = outcome.reason;
+      ok = outcome.converged;
+    }
+    if (ok) {
+      if (ramp_steps > 1) stats.method += " (power continuation, " + std::to_string(ramp_steps) + " steps)";
+      return stats;
+    }
+  }
+  throw SolverError("nonlinear thermal solve (Newton, options prefix -" + prefix +
+                    ") did not converge, even with power continuation: " + stats.converged_reason);
+}
+
+// ---- transient ----
+
+struct TransientContext : CallbackContext {
+  const ThermalSpec* spec = nullptr;
+  const ThermalSolveOptions* options = nullptr;
+  std::vector<std::size_t> reported_layers;  // mesh layer indices reported in the history
+  ThermalResults* results = nullptr;
+  int last_output_step = -1;
+  // The last three accepted states, newest first, for the stored-heat rate.
+  std::vector<VecHandle> states;
+  std::vector<double> state_times;
+};
+
+PetscErrorCode ts_ifunction(TS, PetscReal time, Vec t, Vec tdot, Vec f, void* data) {
+  auto* ctx = static_cast<TransientContext*>(data);
+  try {
+    const auto scales = load_scales(*ctx->problem, time, true);
+    ctx->op->residual(t, tdot, scales, f);
+    ctx->op->constrain_residual(t, f);
+  } catch (...) {
+    ctx->error = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+PetscErrorCode ts_ijacobian(TS, PetscReal, Vec t, Vec tdot, PetscReal shift, Mat, Mat p,
+                            void* data) {
+  auto* ctx = static_cast<TransientContext*>(data);
+  try {
+    ctx->op->jacobian(t, tdot, shift, p);
+    ctx->op->constrain_jacobian(p);
+  } catch (...) {
+    ctx->error = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+void record_step(TransientContext& ctx, int step, double time, Vec t) {
+  const std::vector<double> values = ctx.op->local_values(t);
+  const auto maxima = layer_max_temperatures(ctx.op->mesh(), values, ctx.op->comm());
+  std::vector<double> row;
+  for (auto l : ctx.reported_layers) row.push_back(maxima[l]);
+  ctx.results->history_time.push_back(time);
+  ctx.results->history_layer_max_K.push_back(std::move(row));
+  VecHandle copy = ctx.op->create_vector();
+  TSV_CHECK(VecCopy(t, copy));
+  ctx.states.insert(ctx.states.begin(), std::move(copy));
+  ctx.state_times.insert(ctx.state_times.begin(), time);
+  if (ctx.states.size() > 3) {
+    ctx.states.pop_back();
+    ctx.state_times.pop_back();
+  }
+  const int every = std::max(1, ctx.spec->analysis.output_every);
+  if (ctx.options->on_output && step % every == 0) {
+    ctx.options->on_output(ThermalFrame{step, time, values});
+    ctx.last_output_step = step;
+  }
+}
+
+PetscErrorCode ts_monitor(TS, PetscInt step, PetscReal time, Vec t, void* data) {
+  auto* ctx = static_cast<TransientContext*>(data);
+  try {
+    record_step(*ctx, static_cast<int>(step), time, t);
+  } catch (...) {
+    ctx->error = std::current_exception();
+    return PETSC_ERR_LIB;
+  }
+  return 0;
+}
+
+// dT/dt at the newest state by differentiating the Lagrange polynomial through
+// the last `points` states (2: backward Euler, 3: BDF2), as TSBDF does.
+VecHandle time_derivative(const TransientContext& ctx, std::size_t points) {
+  points = std::min(points, ctx.states.size());
+  VecHandle rate = ctx.op->create_vector();
+  TSV_CHECK(VecSet(rate, 0.0));
+  const auto& tt = ctx.state_times;
+  for (std::size_t k = 0; k < points; ++k) {
+    double weight = 0;  // d/dt of the k-th Lagrange basis at tt[0]
+    for (std::size_t j = 0; j < points; ++j) {
+      if (j == k) continue;
+      double term = 1 / (tt[k] - tt[j]);
+      for (std::size_t i = 0; i < points; ++i) {
+        if (i != j && i != k) term *= (tt[0] - tt[i]) / (tt[k] - tt[i]);
+      }
+      weight += term;
+    }
+    TSV_CHECK(VecAXPY(rate, weight, ctx.states[k]));
+  }
+  return rate;
+}
+
+SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& problem,
+                           const ThermalSpec& spec, const ThermalSolveOptions& options, Vec t,
+                           ThermalResults& results, VecHandle& final_rate) {
+  const ThermalAnalysis& analysis = spec.analysis;
+  if (!(analysis.end_time > 0) || !(analysis.time_step > 0)) {
+    throw InputError(analysis.source, "a transient analysis needs end_time > 0 and time_step > 0");
+  }
+  const std::string& prefix = options.prefix;
+  solver::set_elliptic_defaults(prefix, !problem.nonlinear);
+  if (!problem.nonlinear) solver::set_default_option(prefix, "snes_type", "ksponly");
+  solver::set_default_option(prefix, "ksp_rtol", "1e-10");
+
+  TransientContext ctx;
+  ctx.op = &op;
+  ctx.problem = &problem;
+  ctx.transient = true;
+  ctx.spec = &spec;
+  ctx.options = &options;
+  ctx.results = &results;
+  for (std::size_t l = 0; l < op.mesh().layer_names.size(); ++l) {
+    for (const auto& layer : results.layers) {
+      if (layer.name == op.mesh().layer_names[l]) ctx.reported_layers.push_back(l);
+    }
+  }
+  solver::TsHandle ts;
+  TSV_CHECK(TSCreate(op.comm(), ts.out()));
+  TSV_CHECK(TSSetOptionsPrefix(ts, prefix.c_str()));
+  VecHandle r = op.create_vector();
+  MatHandle j = op.create_matrix();
+  TSV_CHECK(TSSetIFunction(ts, r, ts_ifunction, &ctx));
+  TSV_CHECK(TSSetIJacobian(ts, j, j, ts_ijacobian, &ctx));
+  TSV_CHECK(TSSetProblemType(ts, problem.nonlinear ? TS_NONLINEAR : TS_LINEAR));
+  if (analysis.scheme == TimeScheme::bdf2) {
+    TSV_CHECK(TSSetType(ts, TSBDF));
+    TSV_CHECK(TSBDFSetOrder(ts, 2));
+  } else {
+    TSV_CHECK(TSSetType(ts, TSBEULER));
+  }
+  TSV_CHECK(TSSetTime(ts, 0.0));
+  TSV_CHECK(TSSetTimeStep(ts, analysis.time_step));
+  TSV_CHECK(TSSetMaxTime(ts, analysis.end_time));
+  TSV_CHECK(TSSetMaxSteps(ts, 100000000));
+  TSV_CHECK(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
+  TSAdapt adapt = nullptr;
+  TSV_CHECK(TSGetAdapt(ts, &adapt));
+  TSV_CHECK(TSAdaptSetType(adapt, analysis.adaptive ? TSADAPTBASIC : TSADAPTNONE));
+  if (analysis.adaptive) {
+    TSV_CHECK(TSSetTolerances(ts, 1e-3, nullptr, 1e-3, nullptr));  // K (abs), relative
+  }
+  TSV_CHECK(TSMonitorSet(ts, ts_monitor, &ctx, nullptr));
+  TSV_CHECK(TSSetFromOptions(ts));
+  PetscErrorCode code = 0;
+  {
+    ScopedLogStage stage("solve");
+    code = TSSolve(ts, t);
+  }
+  if (ctx.error) std::rethrow_exception(ctx.error);
+  TSV_CHECK(code);
+  TSConvergedReason reason;
+  PetscInt steps = 0, nonlinear = 0, linear = 0;
+  PetscReal time = 0;
+  TSV_CHECK(TSGetConvergedReason(ts, &reason));
+  TSV_CHECK(TSGetStepNumber(ts, &steps));
+  TSV_CHECK(TSGetSNESIterations(ts, &nonlinear));
+  TSV_CHECK(TSGetKSPIterations(ts, &linear));
+  TSV_CHECK(TSGetTime(ts, &time));
+  if (reason < 0) {
+    throw SolverError("transient thermal solve (options prefix -" + prefix + ") failed at t = " +
+                      std::to_string(time) + " s: " + TSConvergedReasons[reason]);
+  }
+  // The monitor sees the final step too; make sure the last frame is written.
+  if (options.on_output && ctx.last_output_step != static_cast<int>(steps)) {
+    const std::vector<double> values = op.local_values(t);
+    options.on_output(ThermalFrame{static_cast<int>(steps), time, values});
+  }
+  TSType type = nullptr;
+  TSV_CHECK(TSGetType(ts, &type));
+  SolveStats stats;
+  stats.method = std::string(type ? type : "?");
+  stats.time_steps = static_cast<int>(steps);
+  stats.nonlinear_iterations = static_cast<int>(nonlinear);
+  stats.iterations = static_cast<int>(linear);
+  stats.converged_reason = TSConvergedReasons[reason];
+  results.time = time;
+  const bool bdf2 = analysis.scheme == TimeScheme::bdf2 && steps >= 2;
+  final_rate = time_derivative(ctx, bdf2 ? 3 : 2);
+  return stats;
+}
+
+HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
+                         Vec rate, const std::vector<double>& local_t) {
+  HeatBalance balance;
+  for (std::size_t g = 0; g < scales.size(); ++g) balance.power_in_W += scales[g] * op.load_total(g);
+  VecHandle r = op.create_vector();
+  op.residual(t, rate, scales, r);
+  // R sums to (stored + convection - power) over all rows, and to ~0 over the
+  // free rows, so the fixed-temperature surfaces carry -sum of R over theirs.
+  balance.fixed_temperature_out_W = -op.dirichlet_reaction(r);
+  balance.convection_out_W = op.robin_outflow(local_t);
+  if (rate) {
+    VecHandle steady = op.create_vector();
+    op.residual(t, nullptr, scales, steady);
+    TSV_CHECK(VecAXPY(r, -1.0, steady));
+    PetscScalar stored = 0;
+    TSV_CHECK(VecSum(r, &stored));
+    balance.stored_W = stored;
+  }
+  const double out = balance.fixed_temperature_out_W + balance.convection_out_W + balance.stored_W;
+  const double scale =
+      std::max({std::abs(balance.power_in_W), std::abs(balance.fixed_temperature_out_W),
+                std::abs(balance.convection_out_W), std::abs(balance.stored_W), 1e-300});
+  balance.relative_error = std::abs(balance.power_in_W - out) / scale;
+  return balance;
+}
+
+}  // namespace
+
+ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary& materials,
+                             const ThermalSpec& spec, const StackRegions& regions, MPI_Comm comm,
+                             const ThermalSolveOptions& options) {
+  solver::insert_options(options.petsc_options);
+  const bool transient = spec.analysis.type == ThermalAnalysisType::transient;
+  ThermalProblem problem;
+  std::unique_ptr<ScalarOperator> op;
+  {
+    ScopedLogStage stage("assembly");
+    problem = build_thermal_problem(mesh, materials, spec, regions, comm);
+    op = std::make_unique<ScalarOperator>(mesh, problem.spec, comm);
+  }
+  require_heat_sink(*op, spec, comm);
+  ThermalResults results;
+  results.has_ambient = std::isfinite(problem.ambient_K);
+  results.ambient_K = results.has_ambient ? problem.ambient_K : 0.0;
+  const double start_temperature =
+      transient ? spec.analysis.initial_temperature_K : spec.analysis.reference_temperature_K;
+  VecHandle t = initial_temperature(*op, start_temperature);
+  VecHandle rate;
+  if (transient) {
+    // Layer names for the history come from the stats of the initial field.
+    compute_temperature_stats(mesh, regions, problem, load_scales(problem, 0, true),
+                              op->local_values(t), comm, results);
+    results.solver = solve_transient(*op, problem, spec, options, t, results, rate);
+  } else if (problem.nonlinear) {
+    results.solver = solve_steady_nonlinear(*op, problem, load_scales(problem, 0, false), t,
+                                            options.prefix, spec.analysis.relative_tolerance);
+  } else {
+    results.solver = solve_steady_linear(*op, load_scales(problem, 0, false), t, options.prefix,
+                                         spec.analysis.relative_tolerance);
+  }
+  ScopedLogStage stage("postprocess");
+  const std::vector<double> scales = load_scales(problem, results.time, transient);
+  results.temperature_K = op->local_values(t);
+  for (double value : results.temperature_K) {
+    if (!std::isfinite(value)) throw SolverError("the thermal solution holds a NaN or infinity");
+  }
+  compute_temperature_stats(mesh, regions, problem, scales, results.temperature_K, comm, results);
+  results.heat_balance = heat_balance(*op, scales, t, rate.get(), results.temperature_K);
+  results.heat_flux_W_m2 = op->cell_flux(results.temperature_K);
+  return results;
+}
+
+}  // namespace tsvfield::physics

@@ -1,0 +1,43 @@
+#pragma once
+// The distributed thermal solver: steady linear (CG + BoomerAMG), steady
+// nonlinear k(T) (Newton with the exact Jacobian, line search and power
+// continuation) and transient (PETSc TS, BDF2 or backward Euler). The driver
+// calls solve_thermal(); everything else here is its parts.
+#include <mpi.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mesh/local_mesh.hpp"
+#include "physics/material.hpp"
+#include "physics/thermal_problem.hpp"
+#include "physics/thermal_results.hpp"
+#include "physics/thermal_spec.hpp"
+
+namespace tsvfield::physics {
+
+// One transient output frame: the step, its time and the temperature at every
+// local node (owned, then ghosts).
+struct ThermalFrame {
+  int step = 0;
+  double time = 0;
+  const std::vector<double>& temperature_K;
+};
+
+struct ThermalSolveOptions {
+  // PETSc options prefix of this problem's KSP/SNES/TS: "-thermal_ksp_rtol 1e-10".
+  std::string prefix = "thermal_";
+  // Options from the case file, as words; the command line wins over them.
+  std::vector<std::string> petsc_options;
+  // Transient: called at step 0, every analysis.output_every steps and at the end.
+  std::function<void(const ThermalFrame&)> on_output;
+};
+
+// Solves the thermal problem on the distributed mesh (collective on comm).
+// Throws InputError for bad input and SolverError when a solver does not converge.
+ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary& materials,
+                             const ThermalSpec& spec, const StackRegions& regions, MPI_Comm comm,
+                             const ThermalSolveOptions& options = {});
+
+}  // namespace tsvfield::physics

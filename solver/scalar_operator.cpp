@@ -1,0 +1,537 @@
+#include "solver/scalar_operator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace tsvfield::solver {
+namespace {
+
+using mesh::kHexFaceNodes;
+
+// Face-local node order -> hex-local node index.
+int face_node(int face, int i) { return kHexFaceNodes[static_cast<std::size_t>(face)][i]; }
+
+double dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+
+double global_sum(double value, MPI_Comm comm) {
+  double sum = 0;
+  MPI_Allreduce(&value, &sum, 1, MPI_DOUBLE, MPI_SUM, comm);
+  return sum;
+}
+
+// Start/finish of a ghost update in one call (no overlap wanted here).
+void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
+  TSV_CHECK(VecGhostUpdateBegin(v, mode, direction));
+  TSV_CHECK(VecGhostUpdateEnd(v, mode, direction));
+}
+
+}  // namespace
+
+ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec spec,
+                               MPI_Comm comm)
+    : mesh_(mesh), spec_(std::move(spec)), comm_(comm) {
+  if (!spec_.diffusion) throw std::invalid_argument("ScalarOperator: no diffusion coefficient");
+  if (mesh_.global_node_count > std::numeric_limits<PetscInt>::max()) {
+    throw std::invalid_argument("ScalarOperator: " + std::to_string(mesh_.global_node_count) +
+                                " nodes exceed PETSc's 32-bit index range");
+  }
+  global_index_.resize(mesh_.node_global.size());
+  for (std::size_t i = 0; i < global_index_.size(); ++i) {
+    global_index_[i] = static_cast<PetscInt>(mesh_.node_global[i]);
+  }
+  validate();
+  match_interface_nodes();
+  work_u_ = create_vector();
+  work_udot_ = create_vector();
+  work_r_ = create_vector();
+  merge_dirichlet();
+}
+
+void ScalarOperator::validate() const {
+  const auto cell_count = static_cast<std::int32_t>(mesh_.cells.size());
+  const auto node_count = static_cast<std::int32_t>(mesh_.node_coords.size());
+  if (mesh_.node_global.size() != mesh_.node_coords.size() ||
+      mesh_.ghost_owner_rank.size() !=
+          static_cast<std::size_t>(mesh_.local_node_count() - mesh_.owned_node_count)) {
+    throw std::invalid_argument("ScalarOperator: inconsistent LocalMesh node arrays");
+  }
+  for (const auto& cell : mesh_.cells) {
+    for (auto node : cell) {
+      if (node < 0 || node >= node_count) {
+        throw std::invalid_argument("ScalarOperator: cell node index out of range");
+      }
+    }
+  }
+  auto check_cell = [&](std::int32_t cell, int face, const char* what) {
+    if (cell < 0 || cell >= cell_count || face < 0 || face >= mesh::kHexFaceCount) {
+      throw std::invalid_argument(std::string("ScalarOperator: ") + what +
+                                  " refers to a cell/face out of range");
+    }
+  };
+  for (const auto& group : spec_.loads) {
+    for (const auto& load : group.volume) check_cell(load.cell, 0, "volume load");
+    for (const auto& load : group.faces) check_cell(load.cell, load.face, "face load");
+  }
+  for (const auto& face : spec_.robin) check_cell(face.cell, face.face, "Robin face");
+  for (const auto& pair : spec_.interfaces) {
+    check_cell(pair.cell_below, 1, "interface coupling");
+    check_cell(pair.cell_above, 0, "interface coupling");
+  }
+  for (const auto& node : spec_.dirichlet) {
+    if (node.node < 0 || node.node >= node_count) {
+      throw std::invalid_argument("ScalarOperator: Dirichlet node out of range");
+    }
+  }
+  // Every cell must have a positive Jacobian at its Gauss points.
+  for (std::int32_t cell = 0; cell < cell_count; ++cell) hex_points(cell_coords(cell));
+}
+
+void ScalarOperator::match_interface_nodes() {
+  interface_match_.reserve(spec_.interfaces.size());
+  for (const auto& pair : spec_.interfaces) {
+    const auto& below = mesh_.cells[static_cast<std::size_t>(pair.cell_below)];
+    const auto& above = mesh_.cells[static_cast<std::size_t>(pair.cell_above)];
+    std::array<int, 4> match{};
+    for (int i = 0; i < 4; ++i) {
+      const auto& xb = mesh_.node_coords[static_cast<std::size_t>(below[4 + i])];
+      double best = std::numeric_limits<double>::max();
+      for (int j = 0; j < 4; ++j) {
+        const auto& xa = mesh_.node_coords[static_cast<std::size_t>(above[j])];
+        const double d = std::hypot(xa[0] - xb[0], xa[1] - xb[1], xa[2] - xb[2]);
+        if (d < best) {
+          best = d;
+          match[i] = j;
+        }
+      }
+    }
+    interface_match_.push_back(match);
+  }
+}
+
+void ScalarOperator::merge_dirichlet() {
+  // Sum values and counts on every copy of a node into its owner, so a
+  // constraint seen only by a ghosting rank reaches the owning rank.
+  VecHandle count = create_vector();
+  VecHandle value = create_vector();
+  {
+    GhostLocalForm count_local(count), value_local(value);
+    TSV_CHECK(VecSet(count_local.get(), 0.0));
+    TSV_CHECK(VecSet(value_local.get(), 0.0));
+    VecArray counts(count_local.get()), values(value_local.get());
+    for (const auto& node : spec_.dirichlet) {
+      counts[static_cast<std::size_t>(node.node)] += 1;
+      values[static_cast<std::size_t>(node.node)] += node.value;
+    }
+  }
+  ghost_update(count, ADD_VALUES, SCATTER_REVERSE);
+  ghost_update(value, ADD_VALUES, SCATTER_REVERSE);
+  ConstVecArray counts(count), values(value);
+  for (std::int64_t i = 0; i < mesh_.owned_node_count; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (counts[k] > 0) {
+      dirichlet_local_.push_back(static_cast<std::int32_t>(i));
+      dirichlet_rows_.push_back(global_index_[k]);
+      dirichlet_values_.push_back(values[k] / counts[k]);
+    }
+  }
+  auto local_count = static_cast<PetscInt>(dirichlet_rows_.size());
+  MPI_Allreduce(&local_count, &global_dirichlet_count_, 1, MPIU_INT, MPI_SUM, comm_);
+}
+
+HexCoords ScalarOperator::cell_coords(std::int32_t cell) const {
+  HexCoords coords;
+  const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+  for (int a = 0; a < kHexNodes; ++a) coords[a] = mesh_.node_coords[static_cast<std::size_t>(nodes[a])];
+  return coords;
+}
+
+FaceCoords ScalarOperator::face_coords(std::int32_t cell, int face) const {
+  FaceCoords coords;
+  const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+  for (int a = 0; a < kFaceNodes; ++a) {
+    coords[a] = mesh_.node_coords[static_cast<std::size_t>(nodes[face_node(face, a)])];
+  }
+  return coords;
+}
+
+VecHandle ScalarOperator::create_vector() const {
+  VecHandle vec;
+  const auto owned = static_cast<PetscInt>(mesh_.owned_node_count);
+  const auto ghosts = static_cast<PetscInt>(global_index_.size()) - owned;
+  TSV_CHECK(VecCreateGhost(comm_, owned, static_cast<PetscInt>(mesh_.global_node_count), ghosts,
+                           global_index_.data() + owned, vec.out()));
+  return vec;
+}
+
+MatHandle ScalarOperator::create_matrix() const {
+  const auto owned = static_cast<PetscInt>(mesh_.owned_node_count);
+  const auto global = static_cast<PetscInt>(mesh_.global_node_count);
+  // Symbolic assembly into a MATPREALLOCATOR gives exact counts, including the
+  // rows this rank contributes to but does not own.
+  MatHandle preallocator;
+  TSV_CHECK(MatCreate(comm_, preallocator.out()));
+  TSV_CHECK(MatSetType(preallocator, MATPREALLOCATOR));
+  TSV_CHECK(MatSetSizes(preallocator, owned, owned, global, global));
+  TSV_CHECK(MatSetUp(preallocator));
+  const std::array<PetscScalar, 64> zeros{};
+  for (const auto& cell : mesh_.cells) {
+    std::array<PetscInt, 8> rows;
+    for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(cell[a])];
+    TSV_CHECK(MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+  }
+  for (const auto& pair : spec_.interfaces) {
+    std::array<PetscInt, 8> rows;
+    for (int i = 0; i < 4; ++i) {
+      rows[i] = global_index_[static_cast<std::size_t>(
+          mesh_.cells[static_cast<std::size_t>(pair.cell_below)][4 + i])];
+      rows[4 + i] = global_index_[static_cast<std::size_t>(
+          mesh_.cells[static_cast<std::size_t>(pair.cell_above)][i])];
+    }
+    TSV_CHECK(MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+  }
+  TSV_CHECK(MatAssemblyBegin(preallocator, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(preallocator, MAT_FINAL_ASSEMBLY));
+
+  MatHandle matrix;
+  TSV_CHECK(MatCreate(comm_, matrix.out()));
+  TSV_CHECK(MatSetType(matrix, MATAIJ));
+  TSV_CHECK(MatSetSizes(matrix, owned, owned, global, global));
+  TSV_CHECK(MatPreallocatorPreallocate(preallocator, PETSC_TRUE, matrix));
+  TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  return matrix;
+}
+
+void ScalarOperator::gather_local(Vec global, Vec ghosted_work) const {
+  TSV_CHECK(VecCopy(global, ghosted_work));
+  ghost_update(ghosted_work, INSERT_VALUES, SCATTER_FORWARD);
+}
+
+std::vector<double> ScalarOperator::local_values(Vec u) const {
+  gather_local(u, work_u_);
+  GhostLocalForm local(work_u_);
+  ConstVecArray values(local.get());
+  return std::vector<double>(values.data(), values.data() + global_index_.size());
+}
+
+void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, Vec r) const {
+  if (scales.size() != spec_.loads.size()) {
+    throw std::invalid_argument("ScalarOperator::residual: one scale per load group expected");
+  }
+  const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
+  gather_local(u, work_u_);
+  if (transient) gather_local(udot, work_udot_);
+  {
+    GhostLocalForm u_form(work_u_), r_form(work_r_);
+    TSV_CHECK(VecSet(r_form.get(), 0.0));
+    ConstVecArray u_local(u_form.get());
+    VecArray r_local(r_form.get());
+    std::optional<GhostLocalForm> udot_form;
+    std::optional<ConstVecArray> udot_local;
+    if (transient) {
+      udot_form.emplace(work_udot_);
+      udot_local.emplace(udot_form->get());
+    }
+
+    // Cell terms: diffusion, capacity, analytic sources.
+    for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+      const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+      const HexPoints points = hex_points(cell_coords(cell));
+      std::array<double, 8> ue, udote{};
+      for (int a = 0; a < 8; ++a) {
+        ue[a] = u_local[static_cast<std::size_t>(nodes[a])];
+        if (transient) udote[a] = (*udot_local)[static_cast<std::size_t>(nodes[a])];
+      }
+      HexVector re{};
+      for (int q = 0; q < kHexQuadraturePoints; ++q) {
+        const HexPoint& p = points[q];
+        double uq = 0, udotq = 0;
+        Vec3 grad{};
+        for (int a = 0; a < 8; ++a) {
+          uq += p.shape[a] * ue[a];
+          udotq += p.shape[a] * udote[a];
+          for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * ue[a];
+        }
+        const PointContext ctx{cell, q, p.position, uq};
+        const DiffusionValue k = spec_.diffusion(ctx);
+        const Vec3 flux = {k.value[0] * grad[0], k.value[1] * grad[1], k.value[2] * grad[2]};
+        double storage = 0;
+        if (transient) storage = spec_.capacity(ctx).value * udotq;
+        double source = 0;
+        for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
+          if (spec_.loads[g].density_function) {
+            source += scales[g] * spec_.loads[g].density_function(p.position);
+          }
+        }
+        for (int a = 0; a < 8; ++a) {
+          double value = dot(p.gradient[a], flux);
+          if (!transient || !spec_.lumped_capacity) value += p.shape[a] * storage;
+          re[a] += p.weight * (value - p.shape[a] * source);
+        }
+        if (transient && spec_.lumped_capacity) {
+          // Lumped: capacity at the point times the node's own rate.
+          const double c = spec_.capacity(ctx).value;
+          for (int a = 0; a < 8; ++a) re[a] += p.weight * p.shape[a] * c * udote[a];
+        }
+      }
+      for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] += re[a];
+    }
+
+    // Listed loads.
+    for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
+      for (const auto& load : spec_.loads[g].volume) {
+        const HexPoints points = hex_points(cell_coords(load.cell));
+        std::array<double, 8> density;
+        density.fill(scales[g] * load.density);
+        const HexVector fe = hex_load(points, density);
+        const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
+        for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] -= fe[a];
+      }
+      for (const auto& load : spec_.loads[g].faces) {
+        const FaceVector fe = face_load(face_points(face_coords(load.cell, load.face)),
+                                        scales[g] * load.density);
+        const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
+        for (int a = 0; a < 4; ++a) {
+          r_local[static_cast<std::size_t>(nodes[face_node(load.face, a)])] -= fe[a];
+        }
+      }
+    }
+
+    // Robin faces: int h (u - u_ref) v.
+    for (const auto& face : spec_.robin) {
+      const FacePoints points = face_points(face_coords(face.cell, face.face));
+      const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
+      std::array<std::size_t, 4> fn;
+      for (int a = 0; a < 4; ++a) fn[a] = static_cast<std::size_t>(nodes[face_node(face.face, a)]);
+      for (const auto& p : points) {
+        double uq = 0;
+        for (int a = 0; a < 4; ++a) uq += p.shape[a] * u_local[fn[a]];
+        const double outflow = face.coefficient * (uq - face.reference);
+        for (int a = 0; a < 4; ++a) r_local[fn[a]] += p.weight * p.shape[a] * outflow;
+      }
+    }
+
+    // Interface pairs: int G (u_below - u_above) (v_below - v_above).
+    for (std::size_t k = 0; k < spec_.interfaces.size(); ++k) {
+      const auto& pair = spec_.interfaces[k];
+      const FacePoints points = face_points(face_coords(pair.cell_below, 1));
+      const auto& below = mesh_.cells[static_cast<std::size_t>(pair.cell_below)];
+      const auto& above = mesh_.cells[static_cast<std::size_t>(pair.cell_above)];
+      for (const auto& p : points) {
+        double jump = 0;
+        for (int i = 0; i < 4; ++i) {
+          jump += p.shape[i] * (u_local[static_cast<std::size_t>(below[4 + i])] -
+                                u_local[static_cast<std::size_t>(above[interface_match_[k][i]])]);
+        }
+        const double flux = pair.conductance * jump;
+        for (int i = 0; i < 4; ++i) {
+          r_local[static_cast<std::size_t>(below[4 + i])] += p.weight * p.shape[i] * flux;
+          r_local[static_cast<std::size_t>(above[interface_match_[k][i]])] -=
+              p.weight * p.shape[i] * flux;
+        }
+      }
+    }
+  }
+  ghost_update(work_r_, ADD_VALUES, SCATTER_REVERSE);
+  TSV_CHECK(VecCopy(work_r_, r));
+}
+
+void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const {
+  const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
+  gather_local(u, work_u_);
+  if (transient) gather_local(udot, work_udot_);
+  TSV_CHECK(MatZeroEntries(jacobian));
+  {
+    GhostLocalForm u_form(work_u_);
+    ConstVecArray u_local(u_form.get());
+    std::optional<GhostLocalForm> udot_form;
+    std::optional<ConstVecArray> udot_local;
+    if (transient) {
+      udot_form.emplace(work_udot_);
+      udot_local.emplace(udot_form->get());
+    }
+    for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+      const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+      const HexPoints points = hex_points(cell_coords(cell));
+      std::array<double, 8> ue, udote{};
+      for (int a = 0; a < 8; ++a) {
+        ue[a] = u_local[static_cast<std::size_t>(nodes[a])];
+        if (transient) udote[a] = (*udot_local)[static_cast<std::size_t>(nodes[a])];
+      }
+      HexMatrix ke{};
+      for (int q = 0; q < kHexQuadraturePoints; ++q) {
+        const HexPoint& p = points[q];
+        double uq = 0, udotq = 0;
+        Vec3 grad{};
+        for (int a = 0; a < 8; ++a) {
+          uq += p.shape[a] * ue[a];
+          udotq += p.shape[a] * udote[a];
+          for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * ue[a];
+        }
+        const PointContext ctx{cell, q, p.position, uq};
+        const DiffusionValue k = spec_.diffusion(ctx);
+        ScalarValue c{};
+        if (transient) c = spec_.capacity(ctx);
+        // d(k(u) grad u)/du_b = k grad N_b + k'(u) N_b grad u
+        const Vec3 dflux = {k.derivative[0] * grad[0], k.derivative[1] * grad[1],
+                            k.derivative[2] * grad[2]};
+        for (int a = 0; a < 8; ++a) {
+          const Vec3 ka = {k.value[0] * p.gradient[a][0], k.value[1] * p.gradient[a][1],
+                           k.value[2] * p.gradient[a][2]};
+          const double nonlinear_a = spec_.nonlinear ? dot(p.gradient[a], dflux) : 0.0;
+          for (int b = 0; b < 8; ++b) {
+            double value = dot(ka, p.gradient[b]) + nonlinear_a * p.shape[b];
+            if (transient) {
+              if (spec_.lumped_capacity) {
+                if (a == b) value += shift * c.value * p.shape[a];
+                if (spec_.nonlinear) value += p.shape[a] * c.derivative * p.shape[b] * udote[a];
+              } else {
+                value += p.shape[a] * p.shape[b] *
+                         (shift * c.value + (spec_.nonlinear ? c.derivative * udotq : 0.0));
+              }
+            }
+            ke[a][b] += p.weight * value;
+          }
+        }
+      }
+      std::array<PetscInt, 8> rows;
+      for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(nodes[a])];
+      TSV_CHECK(MatSetValues(jacobian, 8, rows.data(), 8, rows.data(), &ke[0][0], ADD_VALUES));
+    }
+  }
+  for (const auto& face : spec_.robin) {
+    const FaceMatrix me = face_mass(face_points(face_coords(face.cell, face.face)), face.coefficient);
+    const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
+    std::array<PetscInt, 4> rows;
+    for (int a = 0; a < 4; ++a) {
+      rows[a] = global_index_[static_cast<std::size_t>(nodes[face_node(face.face, a)])];
+    }
+    TSV_CHECK(MatSetValues(jacobian, 4, rows.data(), 4, rows.data(), &me[0][0], ADD_VALUES));
+  }
+  for (std::size_t k = 0; k < spec_.interfaces.size(); ++k) {
+    const auto& pair = spec_.interfaces[k];
+    const FaceMatrix me = face_mass(face_points(face_coords(pair.cell_below, 1)), pair.conductance);
+    const auto& below = mesh_.cells[static_cast<std::size_t>(pair.cell_below)];
+    const auto& above = mesh_.cells[static_cast<std::size_t>(pair.cell_above)];
+    std::array<PetscInt, 8> rows;
+    for (int i = 0; i < 4; ++i) {
+      rows[i] = global_index_[static_cast<std::size_t>(below[4 + i])];
+      rows[4 + i] = global_index_[static_cast<std::size_t>(above[interface_match_[k][i]])];
+    }
+    // [M -M; -M M]
+    std::array<std::array<double, 8>, 8> block{};
+    for (int i = 0; i < 4; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        block[i][j] = me[i][j];
+        block[4 + i][4 + j] = me[i][j];
+        block[i][4 + j] = -me[i][j];
+        block[4 + i][j] = -me[i][j];
+      }
+    }
+    TSV_CHECK(MatSetValues(jacobian, 8, rows.data(), 8, rows.data(), &block[0][0], ADD_VALUES));
+  }
+  TSV_CHECK(MatAssemblyBegin(jacobian, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(jacobian, MAT_FINAL_ASSEMBLY));
+}
+
+void ScalarOperator::apply_dirichlet_values(Vec u) const {
+  VecArray values(u);
+  for (std::size_t i = 0; i < dirichlet_local_.size(); ++i) {
+    values[static_cast<std::size_t>(dirichlet_local_[i])] = dirichlet_values_[i];
+  }
+}
+
+void ScalarOperator::constrain_residual(Vec u, Vec r) const {
+  ConstVecArray u_values(u);
+  VecArray r_values(r);
+  for (std::size_t i = 0; i < dirichlet_local_.size(); ++i) {
+    const auto k = static_cast<std::size_t>(dirichlet_local_[i]);
+    r_values[k] = u_values[k] - dirichlet_values_[i];
+  }
+}
+
+void ScalarOperator::constrain_jacobian(Mat jacobian) const {
+  TSV_CHECK(MatZeroRowsColumns(jacobian, static_cast<PetscInt>(dirichlet_rows_.size()),
+                               dirichlet_rows_.data(), 1.0, nullptr, nullptr));
+}
+
+void ScalarOperator::constrain_linear_system(Mat a, Vec b) const {
+  VecHandle known;
+  TSV_CHECK(VecDuplicate(b, known.out()));
+  TSV_CHECK(VecSet(known, 0.0));
+  apply_dirichlet_values(known);
+  TSV_CHECK(MatZeroRowsColumns(a, static_cast<PetscInt>(dirichlet_rows_.size()),
+                               dirichlet_rows_.data(), 1.0, known, b));
+}
+
+double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual) const {
+  ConstVecArray values(unconstrained_residual);
+  double sum = 0;
+  for (auto node : dirichlet_local_) sum += values[static_cast<std::size_t>(node)];
+  return global_sum(sum, comm_);
+}
+
+double ScalarOperator::load_total(std::size_t group) const {
+  const LoadGroup& load = spec_.loads.at(group);
+  double total = 0;
+  for (const auto& v : load.volume) total += v.density * hex_volume(hex_points(cell_coords(v.cell)));
+  for (const auto& f : load.faces) {
+    total += f.density * face_area(face_points(face_coords(f.cell, f.face)));
+  }
+  if (load.density_function) {
+    for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+      for (const auto& p : hex_points(cell_coords(cell))) {
+        total += p.weight * load.density_function(p.position);
+      }
+    }
+  }
+  return global_sum(total, comm_);
+}
+
+double ScalarOperator::robin_outflow(const std::vector<double>& local_u) const {
+  double total = 0;
+  for (const auto& face : spec_.robin) {
+    const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
+    for (const auto& p : face_points(face_coords(face.cell, face.face))) {
+      double uq = 0;
+      for (int a = 0; a < 4; ++a) {
+        uq += p.shape[a] * local_u[static_cast<std::size_t>(nodes[face_node(face.face, a)])];
+      }
+      total += p.weight * face.coefficient * (uq - face.reference);
+    }
+  }
+  return global_sum(total, comm_);
+}
+
+double ScalarOperator::total_volume() const {
+  double total = 0;
+  for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+    total += hex_volume(hex_points(cell_coords(cell)));
+  }
+  return global_sum(total, comm_);
+}
+
+std::vector<Vec3> ScalarOperator::cell_flux(const std::vector<double>& local_u) const {
+  std::vector<Vec3> fluxes(mesh_.cells.size());
+  for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+    const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+    const HexPoint p = hex_point_at(cell_coords(cell), {0, 0, 0});
+    double uq = 0;
+    Vec3 grad{};
+    for (int a = 0; a < 8; ++a) {
+      const double ua = local_u[static_cast<std::size_t>(nodes[a])];
+      uq += p.shape[a] * ua;
+      for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * ua;
+    }
+    // Gauss point index -1 marks the centroid for callbacks that tabulate per point.
+    const DiffusionValue k = spec_.diffusion(PointContext{cell, -1, p.position, uq});
+    fluxes[static_cast<std::size_t>(cell)] = {-k.value[0] * grad[0], -k.value[1] * grad[1],
+                                              -k.value[2] * grad[2]};
+  }
+  return fluxes;
+}
+
+}  // namespace tsvfield::solver

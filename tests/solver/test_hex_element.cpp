@@ -1,0 +1,95 @@
+// The trilinear hexahedron: volumes, mass totals, the patch test (a linear field
+// has a constant gradient and a stiffness-weighted zero row sum) on distorted cells.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "solver/hex_element.hpp"
+
+namespace tsvfield::solver {
+namespace {
+
+HexCoords distorted_hex() {
+  HexCoords c = {{{0, 0, 0}, {2, 0.1, 0}, {2.2, 1.3, 0.1}, {-0.1, 1, 0}, {0.1, 0, 1}, {2, 0, 1.2},
+                  {2, 1, 1.1}, {0, 1.1, 0.9}}};
+  return c;
+}
+
+TEST(HexElement, UnitCubeVolumeMassAndCentroid) {
+  HexCoords cube;
+  for (int a = 0; a < 8; ++a) {
+    const auto& r = hex_reference_nodes()[a];
+    cube[a] = {(r[0] + 1) / 2 * 2.0, (r[1] + 1) / 2 * 3.0, (r[2] + 1) / 2 * 0.5};
+  }
+  const HexPoints points = hex_points(cube);
+  EXPECT_NEAR(hex_volume(points), 3.0, 1e-14);
+  std::array<double, 8> ones;
+  ones.fill(1.0);
+  const HexMatrix mass = hex_mass(points, ones);
+  double total = 0;
+  for (const auto& row : mass)
+    for (double v : row) total += v;
+  EXPECT_NEAR(total, 3.0, 1e-14);
+  // Exact consistent mass of a box: diagonal entries are V * 8 / 216.
+  EXPECT_NEAR(mass[0][0], 3.0 * 8.0 / 216.0, 1e-14);
+  EXPECT_NEAR(mass[0][6], 3.0 * 1.0 / 216.0, 1e-14);
+  const Vec3 c = hex_centroid(cube);
+  EXPECT_NEAR(c[0], 1.0, 1e-14);
+  EXPECT_NEAR(c[1], 1.5, 1e-14);
+  EXPECT_NEAR(c[2], 0.25, 1e-14);
+}
+
+TEST(HexElement, LinearFieldHasExactGradientOnDistortedCell) {
+  const HexCoords c = distorted_hex();
+  const Vec3 g = {0.3, -1.7, 2.5};
+  for (const auto& p : hex_points(c)) {
+    Vec3 grad{};
+    for (int a = 0; a < 8; ++a) {
+      const double u = g[0] * c[a][0] + g[1] * c[a][1] + g[2] * c[a][2] + 4.0;
+      for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * u;
+    }
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(grad[i], g[i], 1e-12);
+  }
+}
+
+TEST(HexElement, StiffnessIsSymmetricWithConstantNullSpace) {
+  const HexPoints points = hex_points(distorted_hex());
+  std::array<Vec3, 8> k;
+  k.fill({1.0, 20.0, 300.0});
+  const HexMatrix stiffness = hex_stiffness(points, k);
+  for (int a = 0; a < 8; ++a) {
+    double row = 0;
+    for (int b = 0; b < 8; ++b) {
+      row += stiffness[a][b];
+      EXPECT_NEAR(stiffness[a][b], stiffness[b][a], 1e-12 * std::abs(stiffness[a][a]));
+    }
+    EXPECT_NEAR(row, 0.0, 1e-12 * stiffness[a][a]);
+    EXPECT_GT(stiffness[a][a], 0.0);
+  }
+}
+
+TEST(HexElement, FaceAreaOfSkewQuad) {
+  // A planar parallelogram: area = |e1 x e2|.
+  FaceCoords quad = {{{0, 0, 0}, {2, 0, 0}, {3, 1, 0}, {1, 1, 0}}};
+  const FacePoints points = face_points(quad);
+  EXPECT_NEAR(face_area(points), 2.0, 1e-14);
+  const FaceVector load = face_load(points, 3.0);
+  EXPECT_NEAR(load[0] + load[1] + load[2] + load[3], 6.0, 1e-13);
+  const FaceMatrix mass = face_mass(points, 1.0);
+  double total = 0;
+  for (const auto& row : mass)
+    for (double v : row) total += v;
+  EXPECT_NEAR(total, 2.0, 1e-13);
+}
+
+TEST(HexElement, InvertedCellIsRejected) {
+  HexCoords c = distorted_hex();
+  std::swap(c[0], c[4]);
+  std::swap(c[1], c[5]);
+  std::swap(c[2], c[6]);
+  std::swap(c[3], c[7]);
+  EXPECT_THROW(hex_points(c), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace tsvfield::solver
