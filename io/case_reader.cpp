@@ -43,9 +43,9 @@ mesh::MeshControls read_mesh_controls(const ReadContext& context, const YAML::No
   controls.growth =
       map.quantity_or("growth", Dimension::dimensionless, Sign::positive, controls.growth);
   if (controls.growth < 1)
-    throw_input_error(context, map.optional("growth"), map.path("growth"),
-                      "expected a growth ratio >= 1, found '" + map.optional("growth").Scalar() +
-                          "'");
+    throw_input_error(
+        context, map.optional("growth"), map.path("growth"),
+        "expected a growth ratio >= 1, found '" + map.optional("growth").Scalar() + "'");
   controls.liner_layers = map.integer_or("liner_layers", 1, controls.liner_layers);
   controls.conductor_rings = map.integer_or("conductor_rings", 1, controls.conductor_rings);
   controls.outer_rings = map.integer_or("outer_rings", 0, controls.outer_rings);
@@ -85,9 +85,9 @@ std::vector<std::string> read_petsc_options(const ReadContext& context, const YA
     for (std::size_t i = 0; i < node.size(); ++i)
       split_words(read_string(context, node[i], index_path(path, i)), words);
   } else {
-    throw_input_error(context, node, path,
-                      "expected a string or a list of strings of PETSc options, found " +
-                          describe_node(node));
+    throw_input_error(
+        context, node, path,
+        "expected a string or a list of strings of PETSc options, found " + describe_node(node));
   }
   if (!words.empty() && !words.front().starts_with("-"))
     throw_input_error(context, node, path,
@@ -110,10 +110,10 @@ YAML::Node parse_yaml(const std::string& yaml_text, const std::string& file_labe
 }
 
 Case read_sections(const ReadContext& context, const YAML::Node& root) {
-  MapReader map(context, root, "",
-                {"name", "description", "materials", "mesh", "stack", "power",
-                 "boundary_conditions", "interface_resistances", "analyses", "output",
-                 "petsc_options"});
+  MapReader map(
+      context, root, "",
+      {"name", "description", "materials", "mesh", "stack", "power", "boundary_conditions",
+       "interface_resistances", "analyses", "output", "petsc_options"});
   Case result;
   result.file = context.file;
   result.name = map.identifier("name");
@@ -142,8 +142,7 @@ Case read_case_text(const std::string& yaml_text, const std::string& file_label,
   const YAML::Node root = detail::parse_yaml(yaml_text, file_label);
   if (!root.IsMap())
     throw InputError(source_of(context, root, ""),
-                     "expected a map of sections (name, stack, ...), found " +
-                         describe_node(root));
+                     "expected a map of sections (name, stack, ...), found " + describe_node(root));
   try {
     return detail::read_sections(context, root);
   } catch (const YAML::Exception& error) {
@@ -156,8 +155,8 @@ Case read_case_text(const std::string& yaml_text, const std::string& file_label,
 Case read_case_file(const std::string& path) {
   std::ifstream stream(path, std::ios::binary);
   if (!stream)
-    throw InputError({path, 0, 0, ""}, std::string("cannot open the case file: ") +
-                                           std::strerror(errno));
+    throw InputError({path, 0, 0, ""},
+                     std::string("cannot open the case file: ") + std::strerror(errno));
   std::ostringstream text;
   text << stream.rdbuf();
   const std::string base_dir = std::filesystem::path(path).parent_path().string();

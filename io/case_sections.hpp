@@ -40,8 +40,7 @@ std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack
 // (lower, upper) names of the layers whose faces touch: consecutive layers, the
 // layer below a side-by-side group and each column's bottom layer, and the top
 // layer of each tallest column and the layer above the group.
-std::vector<std::pair<std::string, std::string>> adjacent_layer_pairs(
-    const mesh::StackSpec& stack);
+std::vector<std::pair<std::string, std::string>> adjacent_layer_pairs(const mesh::StackSpec& stack);
 
 // `name` resolved against the case folder; error when it is not an existing file.
 std::string resolve_input_file(const ReadContext& context, const YAML::Node& node,

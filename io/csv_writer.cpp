@@ -43,8 +43,10 @@ CsvCell::CsvCell(double value) : data_(value) {
   }
 }
 
-CsvCell::CsvCell(unsigned long value) : data_(std::int64_t{0}) {
-  if (value > static_cast<unsigned long>(INT64_MAX)) {
+CsvCell::CsvCell(unsigned long value) : CsvCell(static_cast<unsigned long long>(value)) {}
+
+CsvCell::CsvCell(unsigned long long value) : data_(std::int64_t{0}) {
+  if (value > static_cast<unsigned long long>(INT64_MAX)) {
     throw std::out_of_range("CSV cell: integer " + std::to_string(value) + " is too large");
   }
   data_ = static_cast<std::int64_t>(value);

@@ -20,7 +20,8 @@ class CsvCell {
   CsvCell(long value) : data_(static_cast<std::int64_t>(value)) {}
   CsvCell(long long value) : data_(static_cast<std::int64_t>(value)) {}
   CsvCell(unsigned value) : data_(static_cast<std::int64_t>(value)) {}
-  CsvCell(unsigned long value);  // throws std::out_of_range above INT64_MAX
+  CsvCell(unsigned long value);       // throws std::out_of_range above INT64_MAX
+  CsvCell(unsigned long long value);  // idem
   CsvCell(const char* text) : data_(std::string(text)) {}
   CsvCell(std::string text) : data_(std::move(text)) {}
   CsvCell(std::string_view text) : data_(std::string(text)) {}

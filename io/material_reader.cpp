@@ -18,9 +18,9 @@ physics::Property read_property_table(const ReadContext& context, const YAML::No
   const std::string rows_path = map.path("table");
   const YAML::Node rows = read_list(context, map.required("table"), rows_path);
   if (rows.size() < 2)
-    throw_input_error(context, rows, rows_path,
-                      "expected at least two rows [temperature, value], found " +
-                          std::to_string(rows.size()));
+    throw_input_error(
+        context, rows, rows_path,
+        "expected at least two rows [temperature, value], found " + std::to_string(rows.size()));
   std::vector<double> temperatures, values;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string row_path = index_path(rows_path, i);
@@ -31,8 +31,8 @@ physics::Property read_property_table(const ReadContext& context, const YAML::No
                                              Dimension::temperature, Sign::positive);
     if (!temperatures.empty() && temperature <= temperatures.back())
       throw_input_error(context, rows[i][0], index_path(row_path, 0),
-                        "expected temperatures in ascending order, found '" +
-                            rows[i][0].Scalar() + "' after '" + rows[i - 1][0].Scalar() + "'");
+                        "expected temperatures in ascending order, found '" + rows[i][0].Scalar() +
+                            "' after '" + rows[i - 1][0].Scalar() + "'");
     const double value = read_quantity(context, rows[i][1], index_path(row_path, 1), dimension);
     if (!(value > 0))
       throw_input_error(context, rows[i][1], index_path(row_path, 1),
@@ -93,9 +93,9 @@ const physics::Material& find_base_material(const ReadContext& context, const YA
   const std::string base_name = read_string(context, node, path);
   const physics::Material* base = library.find(base_name);
   if (!base)
-    throw_input_error(context, node, path,
-                      "unknown material '" + base_name + "'" +
-                          did_you_mean(base_name, library.names()));
+    throw_input_error(
+        context, node, path,
+        "unknown material '" + base_name + "'" + did_you_mean(base_name, library.names()));
   return *base;
 }
 
@@ -109,9 +109,9 @@ physics::Material read_copper_rrr(const ReadContext& context, MapReader& map,
                       "based_on: copper)");
   const double rrr = read_quantity(context, rrr_node, map.path("rrr"), Dimension::dimensionless);
   if (!(rrr > 1))
-    throw_input_error(context, rrr_node, map.path("rrr"),
-                      "expected a residual resistivity ratio > 1, found '" + rrr_node.Scalar() +
-                          "'");
+    throw_input_error(
+        context, rrr_node, map.path("rrr"),
+        "expected a residual resistivity ratio > 1, found '" + rrr_node.Scalar() + "'");
   try {
     return physics::copper(rrr);
   } catch (const std::exception& error) {
@@ -138,10 +138,10 @@ void read_electrical_conductivity(const ReadContext& context, MapReader& map,
 physics::Material read_material(const ReadContext& context, const YAML::Node& node,
                                 const std::string& path, const std::string& name,
                                 const physics::MaterialLibrary& library) {
-  MapReader map(context, node, path,
-                {"based_on", "description", "conductivity", "heat_capacity",
-                 "electrical_conductivity", "resistivity", "relative_permittivity", "rrr",
-                 "sources"});
+  MapReader map(
+      context, node, path,
+      {"based_on", "description", "conductivity", "heat_capacity", "electrical_conductivity",
+       "resistivity", "relative_permittivity", "rrr", "sources"});
   physics::Material material;
   std::string base_name;
   if (map.has("based_on")) {

@@ -48,8 +48,8 @@ double nearest_centre_distance(const mesh::ArrayLayout& layout) {
   if (layout.count_x > 1) distance = std::min(distance, layout.pitch_x);
   if (layout.count_y > 1) {
     const bool staggered = layout.pattern == mesh::ArrayPattern::staggered;
-    distance = std::min(distance, staggered ? std::hypot(layout.pitch_x / 2, layout.pitch_y)
-                                            : layout.pitch_y);
+    distance = std::min(
+        distance, staggered ? std::hypot(layout.pitch_x / 2, layout.pitch_y) : layout.pitch_y);
   }
   return distance;
 }
@@ -156,7 +156,8 @@ class StackReader {
   std::vector<mesh::LayerSpec> read_repeat(const YAML::Node& node, const std::string& path) {
     MapReader map(context_, node, path, {"repeat", "layers"});
     const int count = read_integer(context_, map.required("repeat"), map.path("repeat"), 1);
-    const std::vector<mesh::LayerSpec> group = read_layers(map.required("layers"), map.path("layers"));
+    const std::vector<mesh::LayerSpec> group =
+        read_layers(map.required("layers"), map.path("layers"));
     if (group.empty())
       throw_input_error(context_, map.optional("layers"), map.path("layers"),
                         "expected at least one layer to repeat, found an empty list");
@@ -237,7 +238,8 @@ class StackReader {
   void read_features(MapReader& map, mesh::LayerSpec& layer) {
     std::vector<std::string> array_names, block_names;
     if (map.has("tsv_arrays")) {
-      const YAML::Node list = read_list(context_, map.optional("tsv_arrays"), map.path("tsv_arrays"));
+      const YAML::Node list =
+          read_list(context_, map.optional("tsv_arrays"), map.path("tsv_arrays"));
       for (std::size_t i = 0; i < list.size(); ++i)
         layer.tsv_arrays.push_back(
             read_tsv_array(list[i], index_path(map.path("tsv_arrays"), i), array_names));
@@ -360,16 +362,14 @@ class StackReader {
       for (const auto& tsv : sequence[i]->tsv_arrays) {
         if (tsv.extends_through.empty()) continue;
         std::vector<std::string> above;
-        for (std::size_t j = i + 1; j < sequence.size() && sequence[j] &&
-                                    above.size() < tsv.extends_through.size();
-             ++j)
+        for (std::size_t j = i + 1;
+             j < sequence.size() && sequence[j] && above.size() < tsv.extends_through.size(); ++j)
           above.push_back(sequence[j]->name);
         for (const auto& name : tsv.extends_through) {
           if (std::find(above.begin(), above.end(), name) != above.end()) continue;
           const SourceRef& where = extends_sources_.at(tsv.source.key_path);
           if (std::find(all_names.begin(), all_names.end(), name) == all_names.end())
-            throw InputError(where,
-                             "unknown layer '" + name + "'" + did_you_mean(name, all_names));
+            throw InputError(where, "unknown layer '" + name + "'" + did_you_mean(name, all_names));
           throw InputError(where, "layer '" + name + "' is not among the " +
                                       std::to_string(tsv.extends_through.size()) +
                                       " layer(s) directly above '" + sequence[i]->name +
@@ -393,8 +393,7 @@ class StackReader {
 
 mesh::StackSpec read_stack(const ReadContext& context, const YAML::Node& node,
                            const physics::MaterialLibrary& library) {
-  if (!node.IsDefined())
-    throw InputError({context.file, 0, 0, ""}, "missing required key 'stack'");
+  if (!node.IsDefined()) throw InputError({context.file, 0, 0, ""}, "missing required key 'stack'");
   return StackReader(context, library).read(node);
 }
 

@@ -18,8 +18,7 @@ const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::strin
 // The layers a power item's `layer` names: one layer, or each layer matching a
 // pattern with '*' / '?'.
 std::vector<const mesh::LayerSpec*> matching_layers(const ReadContext& context,
-                                                    const YAML::Node& node,
-                                                    const std::string& path,
+                                                    const YAML::Node& node, const std::string& path,
                                                     const mesh::StackSpec& stack) {
   const std::string pattern = read_string(context, node, path);
   std::vector<const mesh::LayerSpec*> matches;
@@ -27,16 +26,15 @@ std::vector<const mesh::LayerSpec*> matching_layers(const ReadContext& context,
     if (glob_match(pattern, layer->name)) matches.push_back(layer);
   if (!matches.empty()) return matches;
   const std::vector<std::string> names = layer_names_in_order(stack);
-  std::string message = is_glob(pattern) ? "no layer matches '" + pattern + "'"
-                                         : "unknown layer '" + pattern + "'";
+  std::string message =
+      is_glob(pattern) ? "no layer matches '" + pattern + "'" : "unknown layer '" + pattern + "'";
   std::string hint = did_you_mean(pattern, names);
   if (hint.empty()) hint = " (layers: " + join_names(names) + ")";
   throw_input_error(context, node, path, message + hint);
 }
 
-void check_block_exists(const ReadContext& context, const YAML::Node& node,
-                        const std::string& path, const mesh::LayerSpec& layer,
-                        const std::string& block) {
+void check_block_exists(const ReadContext& context, const YAML::Node& node, const std::string& path,
+                        const mesh::LayerSpec& layer, const std::string& block) {
   std::vector<std::string> names;
   for (const auto& candidate : layer.blocks) {
     if (candidate.name == block) return;
@@ -68,8 +66,8 @@ std::vector<physics::PowerSource> read_power_item(const ReadContext& context,
                         {"bottom_surface", physics::PowerDistribution::bottom_surface}},
                     physics::PowerDistribution::volume);
   if (map.has("trace"))
-    source.trace_file = resolve_input_file(context, map.optional("trace"), map.path("trace"),
-                                           "trace file");
+    source.trace_file =
+        resolve_input_file(context, map.optional("trace"), map.path("trace"), "trace file");
   if (map.has("trace_is_scale") && source.trace_file.empty())
     map.reject("trace_is_scale", "without a trace");
   source.trace_is_scale = map.boolean_or("trace_is_scale", false);
@@ -128,7 +126,7 @@ physics::ThermalBoundary read_boundary(const ReadContext& context, const YAML::N
                                   {"heat_flux", physics::BoundaryKind::heat_flux}});
   const std::string type = map.string("type");
   const std::vector<std::string> keys_of_type =
-      type == "temperature" ? std::vector<std::string>{"temperature"}
+      type == "temperature"  ? std::vector<std::string>{"temperature"}
       : type == "convection" ? std::vector<std::string>{"h", "ambient"}
       : type == "heat_flux"  ? std::vector<std::string>{"flux"}
                              : std::vector<std::string>{};
@@ -168,10 +166,10 @@ physics::InterfaceResistance read_interface(
     std::vector<std::string> above;
     for (const auto& [lower, upper] : adjacent)
       if (lower == interface.lower_layer) above.push_back(upper);
-    throw_input_error(context, map.optional("upper"), map.path("upper"),
-                      "layer '" + interface.upper_layer + "' is not directly above '" +
-                          interface.lower_layer + "' (directly above it: " +
-                          (above.empty() ? "nothing" : join_names(above)) + ")");
+    throw_input_error(
+        context, map.optional("upper"), map.path("upper"),
+        "layer '" + interface.upper_layer + "' is not directly above '" + interface.lower_layer +
+            "' (directly above it: " + (above.empty() ? "nothing" : join_names(above)) + ")");
   }
   interface.resistance =
       map.quantity("resistance", Dimension::thermal_interface_resistance, Sign::positive);
@@ -190,19 +188,21 @@ physics::ThermalAnalysis::Nonlinear read_nonlinear(const ReadContext& context,
     } catch (const InputError&) {
     }
   }
-  throw_input_error(context, node, path, "expected auto, true or false, found " + describe_node(node));
+  throw_input_error(context, node, path,
+                    "expected auto, true or false, found " + describe_node(node));
 }
 
 // The transient-only keys of analyses.thermal.
 void read_transient_settings(MapReader& map, physics::ThermalAnalysis& analysis) {
-  const std::vector<std::string> transient_keys = {"initial_temperature", "end_time", "time_step",
-                                                   "scheme", "adaptive", "output_every"};
+  const std::vector<std::string> transient_keys = {
+      "initial_temperature", "end_time", "time_step", "scheme", "adaptive", "output_every"};
   if (analysis.type != physics::ThermalAnalysisType::transient) {
     for (const auto& key : transient_keys) map.reject(key, "to type: steady (only to transient)");
     return;
   }
-  analysis.initial_temperature_K = map.quantity_or("initial_temperature", Dimension::temperature,
-                                                   Sign::positive, analysis.reference_temperature_K);
+  analysis.initial_temperature_K =
+      map.quantity_or("initial_temperature", Dimension::temperature, Sign::positive,
+                      analysis.reference_temperature_K);
   analysis.end_time = map.quantity("end_time", Dimension::time, Sign::positive);
   analysis.time_step = map.quantity("time_step", Dimension::time, Sign::positive);
   if (analysis.time_step > analysis.end_time)
@@ -239,9 +239,9 @@ physics::ThermalAnalysis read_thermal_analysis(const ReadContext& context, const
   analysis.relative_tolerance = map.quantity_or("rtol", Dimension::dimensionless, Sign::positive,
                                                 analysis.relative_tolerance);
   if (analysis.relative_tolerance >= 1)
-    throw_input_error(context, map.optional("rtol"), map.path("rtol"),
-                      "expected a relative tolerance below 1, found '" +
-                          map.optional("rtol").Scalar() + "'");
+    throw_input_error(
+        context, map.optional("rtol"), map.path("rtol"),
+        "expected a relative tolerance below 1, found '" + map.optional("rtol").Scalar() + "'");
   read_transient_settings(map, analysis);
   return analysis;
 }
@@ -288,9 +288,9 @@ std::vector<physics::InterfaceResistance> read_interfaces(const ReadContext& con
     for (const auto& earlier : interfaces)
       if (earlier.lower_layer == interface.lower_layer &&
           earlier.upper_layer == interface.upper_layer)
-        throw InputError(interface.source, "a second resistance between '" +
-                                               interface.lower_layer + "' and '" +
-                                               interface.upper_layer + "' (first at line " +
+        throw InputError(interface.source, "a second resistance between '" + interface.lower_layer +
+                                               "' and '" + interface.upper_layer +
+                                               "' (first at line " +
                                                std::to_string(earlier.source.line) + ")");
     interfaces.push_back(std::move(interface));
   }

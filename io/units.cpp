@@ -46,28 +46,38 @@ struct UnitSymbol {
 // Symbols after normalisation (micro signs -> "u", Omega -> "ohm", degree sign -> "deg").
 const std::vector<UnitSymbol>& unit_symbols() {
   static const std::vector<UnitSymbol> symbols = {
-      {"m", 1, kMetre},        {"cm", 1e-2, kMetre},    {"mm", 1e-3, kMetre},
-      {"um", 1e-6, kMetre},    {"nm", 1e-9, kMetre},    {"km", 1e3, kMetre},
+      {"m", 1, kMetre},         {"cm", 1e-2, kMetre},
+      {"mm", 1e-3, kMetre},     {"um", 1e-6, kMetre},
+      {"nm", 1e-9, kMetre},     {"km", 1e3, kMetre},
       {"mil", 25.4e-6, kMetre},  // 1/1000 inch, common in package drawings
-      {"kg", 1, kKilogram},    {"g", 1e-3, kKilogram},  {"s", 1, kSecond},
-      {"ms", 1e-3, kSecond},   {"us", 1e-6, kSecond},   {"ns", 1e-9, kSecond},
-      {"ps", 1e-12, kSecond},  {"min", 60, kSecond},    {"h", 3600, kSecond},
-      {"Hz", 1, kHertz},       {"kHz", 1e3, kHertz},    {"MHz", 1e6, kHertz},
-      {"GHz", 1e9, kHertz},    {"K", 1, kKelvin},       {"mK", 1e-3, kKelvin},
-      {"degC", 1, kKelvin, true}, {"C", 1, kKelvin, true}, {"J", 1, kJoule},
-      {"kJ", 1e3, kJoule},     {"mJ", 1e-3, kJoule},    {"uJ", 1e-6, kJoule},
-      {"W", 1, kWatt},         {"kW", 1e3, kWatt},      {"mW", 1e-3, kWatt},
-      {"uW", 1e-6, kWatt},     {"nW", 1e-9, kWatt},     {"V", 1, kVolt},
-      {"kV", 1e3, kVolt},      {"mV", 1e-3, kVolt},     {"uV", 1e-6, kVolt},
-      {"A", 1, kAmpere},       {"mA", 1e-3, kAmpere},   {"uA", 1e-6, kAmpere},
-      {"nA", 1e-9, kAmpere},   {"ohm", 1, kOhm},        {"Ohm", 1, kOhm},
-      {"kohm", 1e3, kOhm},     {"kOhm", 1e3, kOhm},     {"Mohm", 1e6, kOhm},
-      {"MOhm", 1e6, kOhm},     {"mohm", 1e-3, kOhm},    {"mOhm", 1e-3, kOhm},
-      {"uohm", 1e-6, kOhm},    {"uOhm", 1e-6, kOhm},    {"S", 1, kSiemens},
-      {"mS", 1e-3, kSiemens},  {"uS", 1e-6, kSiemens},  {"F", 1, kFarad},
-      {"uF", 1e-6, kFarad},    {"nF", 1e-9, kFarad},    {"pF", 1e-12, kFarad},
-      {"fF", 1e-15, kFarad},   {"H", 1, kHenry},        {"uH", 1e-6, kHenry},
-      {"nH", 1e-9, kHenry},    {"pH", 1e-12, kHenry},
+      {"kg", 1, kKilogram},     {"g", 1e-3, kKilogram},
+      {"s", 1, kSecond},        {"ms", 1e-3, kSecond},
+      {"us", 1e-6, kSecond},    {"ns", 1e-9, kSecond},
+      {"ps", 1e-12, kSecond},   {"min", 60, kSecond},
+      {"h", 3600, kSecond},     {"Hz", 1, kHertz},
+      {"kHz", 1e3, kHertz},     {"MHz", 1e6, kHertz},
+      {"GHz", 1e9, kHertz},     {"K", 1, kKelvin},
+      {"mK", 1e-3, kKelvin},    {"degC", 1, kKelvin, true},
+      {"C", 1, kKelvin, true},  {"J", 1, kJoule},
+      {"kJ", 1e3, kJoule},      {"mJ", 1e-3, kJoule},
+      {"uJ", 1e-6, kJoule},     {"W", 1, kWatt},
+      {"kW", 1e3, kWatt},       {"mW", 1e-3, kWatt},
+      {"uW", 1e-6, kWatt},      {"nW", 1e-9, kWatt},
+      {"V", 1, kVolt},          {"kV", 1e3, kVolt},
+      {"mV", 1e-3, kVolt},      {"uV", 1e-6, kVolt},
+      {"A", 1, kAmpere},        {"mA", 1e-3, kAmpere},
+      {"uA", 1e-6, kAmpere},    {"nA", 1e-9, kAmpere},
+      {"ohm", 1, kOhm},         {"Ohm", 1, kOhm},
+      {"kohm", 1e3, kOhm},      {"kOhm", 1e3, kOhm},
+      {"Mohm", 1e6, kOhm},      {"MOhm", 1e6, kOhm},
+      {"mohm", 1e-3, kOhm},     {"mOhm", 1e-3, kOhm},
+      {"uohm", 1e-6, kOhm},     {"uOhm", 1e-6, kOhm},
+      {"S", 1, kSiemens},       {"mS", 1e-3, kSiemens},
+      {"uS", 1e-6, kSiemens},   {"F", 1, kFarad},
+      {"uF", 1e-6, kFarad},     {"nF", 1e-9, kFarad},
+      {"pF", 1e-12, kFarad},    {"fF", 1e-15, kFarad},
+      {"H", 1, kHenry},         {"uH", 1e-6, kHenry},
+      {"nH", 1e-9, kHenry},     {"pH", 1e-12, kHenry},
   };
   return symbols;
 }
@@ -90,17 +100,29 @@ const std::vector<DimensionInfo>& dimension_table() {
       {Dimension::power, "a power", "uW, mW, W, kW", kWatt},
       {Dimension::voltage, "a voltage", "mV, V", kVolt},
       {Dimension::current, "a current", "uA, mA, A", kAmpere},
-      {Dimension::thermal_conductivity, "a thermal conductivity", "W/(m*K), W/m/K",
+      {Dimension::thermal_conductivity,
+       "a thermal conductivity",
+       "W/(m*K), W/m/K",
        {1, 1, -3, 0, -1}},
-      {Dimension::heat_transfer_coefficient, "a heat transfer coefficient",
-       "W/(m^2*K), W/(cm^2*K)", {0, 1, -3, 0, -1}},
-      {Dimension::thermal_interface_resistance, "a thermal interface resistance",
-       "m^2*K/W, K*mm^2/W, K*cm^2/W", {0, -1, 3, 0, 1}},
-      {Dimension::volumetric_heat_capacity, "a volumetric heat capacity", "J/(m^3*K)",
+      {Dimension::heat_transfer_coefficient,
+       "a heat transfer coefficient",
+       "W/(m^2*K), W/(cm^2*K)",
+       {0, 1, -3, 0, -1}},
+      {Dimension::thermal_interface_resistance,
+       "a thermal interface resistance",
+       "m^2*K/W, K*mm^2/W, K*cm^2/W",
+       {0, -1, 3, 0, 1}},
+      {Dimension::volumetric_heat_capacity,
+       "a volumetric heat capacity",
+       "J/(m^3*K)",
        {-1, 1, -2, 0, -1}},
-      {Dimension::electrical_conductivity, "an electrical conductivity", "S/m, S/cm",
+      {Dimension::electrical_conductivity,
+       "an electrical conductivity",
+       "S/m, S/cm",
        {-3, -1, 3, 2, 0}},
-      {Dimension::electrical_resistivity, "an electrical resistivity", "ohm*m, ohm*cm, uohm*cm",
+      {Dimension::electrical_resistivity,
+       "an electrical resistivity",
+       "ohm*m, ohm*cm, uohm*cm",
        {3, 1, -3, -2, 0}},
       {Dimension::heat_flux, "a heat flux", "W/m^2, W/cm^2", {0, 1, -3, 0, 0}},
       {Dimension::power_density, "a power density", "W/m^3, W/mm^3", {-1, 1, -3, 0, 0}},
@@ -124,10 +146,12 @@ std::string normalise_unit_text(std::string_view text) {
       {"\xCE\xBC", "u"},        // GREEK SMALL LETTER MU
       {"\xCE\xA9", "ohm"},      // GREEK CAPITAL LETTER OMEGA
       {"\xE2\x84\xA6", "ohm"},  // OHM SIGN
-      {"\xC2\xB0" "C", "degC"},  // DEGREE SIGN + C
-      {"\xC2\xB7", "*"},        // MIDDLE DOT
-      {"\xC2\xB2", "^2"},       // SUPERSCRIPT TWO
-      {"\xC2\xB3", "^3"},       // SUPERSCRIPT THREE
+      {"\xC2\xB0"
+       "C",
+       "degC"},            // DEGREE SIGN + C
+      {"\xC2\xB7", "*"},   // MIDDLE DOT
+      {"\xC2\xB2", "^2"},  // SUPERSCRIPT TWO
+      {"\xC2\xB3", "^3"},  // SUPERSCRIPT THREE
       {"**", "^"},
   };
   std::string result;
@@ -216,8 +240,8 @@ class UnitParser {
       return inner;
     }
     const std::size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_])) ||
-                                   text_[pos_] == '_'))
+    while (pos_ < text_.size() &&
+           (std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
       ++pos_;
     const std::string name = text_.substr(start, pos_ - start);
     if (name.empty()) {
@@ -291,9 +315,13 @@ std::string describe_exponents(const Exponents& exponents) {
 
 }  // namespace
 
-std::string dimension_description(Dimension dimension) { return info(dimension).description; }
+std::string dimension_description(Dimension dimension) {
+  return info(dimension).description;
+}
 
-std::string accepted_units(Dimension dimension) { return info(dimension).units; }
+std::string accepted_units(Dimension dimension) {
+  return info(dimension).units;
+}
 
 double parse_quantity(std::string_view raw_text, Dimension expected) {
   const std::string_view text = trim(raw_text);
@@ -321,7 +349,8 @@ double parse_quantity(std::string_view raw_text, Dimension expected) {
     }
   }
   const Exponents& wanted = info(expected).exponents;
-  if (!unit_text.empty() && unit.exponents != wanted) fail(expected, text, describe_exponents(unit.exponents));
+  if (!unit_text.empty() && unit.exponents != wanted)
+    fail(expected, text, describe_exponents(unit.exponents));
 
   double value = number * unit.factor;
   if (unit.celsius && expected == Dimension::temperature) value += 273.15;

@@ -84,8 +84,7 @@ double read_quantity(const ReadContext& context, const YAML::Node& node, const s
     throw_input_error(context, node, path,
                       "expected a positive value, found '" + node.Scalar() + "'");
   if (sign == Sign::non_negative && value < 0)
-    throw_input_error(context, node, path,
-                      "expected a value >= 0, found '" + node.Scalar() + "'");
+    throw_input_error(context, node, path, "expected a value >= 0, found '" + node.Scalar() + "'");
   return value;
 }
 
@@ -165,12 +164,14 @@ void check_map(const ReadContext& context, const YAML::Node& node, const std::st
 
 MapReader::MapReader(const ReadContext& context, const YAML::Node& node, std::string path,
                      std::vector<std::string> allowed_keys)
-    : context_(context), node_(node), path_(std::move(path)), allowed_keys_(std::move(allowed_keys)) {
+    : context_(context),
+      node_(node),
+      path_(std::move(path)),
+      allowed_keys_(std::move(allowed_keys)) {
   check_map(context_, node_, path_);
   for (const auto& entry : node_) {
     const std::string& key = entry.first.Scalar();
-    if (std::find(allowed_keys_.begin(), allowed_keys_.end(), key) != allowed_keys_.end())
-      continue;
+    if (std::find(allowed_keys_.begin(), allowed_keys_.end(), key) != allowed_keys_.end()) continue;
     std::string message = "unknown key '" + key + "'";
     const std::string suggestion = did_you_mean(key, allowed_keys_);
     message += suggestion.empty() ? " (expected one of: " + join_names(allowed_keys_, 40) + ")"
@@ -185,7 +186,9 @@ void MapReader::check_allowed(const std::string& key) const {
                            " is not in its allowed keys");
 }
 
-bool MapReader::has(const std::string& key) { return optional(key).IsDefined(); }
+bool MapReader::has(const std::string& key) {
+  return optional(key).IsDefined();
+}
 
 YAML::Node MapReader::optional(const std::string& key) {
   check_allowed(key);
@@ -205,8 +208,7 @@ void MapReader::reject(const std::string& key, const std::string& reason) {
   check_allowed(key);
   for (const auto& entry : node_)
     if (entry.first.Scalar() == key)
-      throw_input_error(context_, entry.first, path(key),
-                        "'" + key + "' does not apply " + reason);
+      throw_input_error(context_, entry.first, path(key), "'" + key + "' does not apply " + reason);
 }
 
 std::string MapReader::string(const std::string& key) {

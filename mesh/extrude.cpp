@@ -315,6 +315,8 @@ class Extruder {
 
   void number_nodes(LocalMesh& mesh) {
     std::size_t local_count = local_nodes_.size();
+    // Upper bound of the local node count (plus doubles), so the coordinates never move.
+    mesh.node_coords.reserve(local_count * (level_count_ + slot_count_));
     node_id_.assign(local_count * level_count_, -1);
     double_id_.assign(local_count * std::max(1, slot_count_), -1);
     for (std::size_t ln = 0; ln < local_count; ++ln) {
@@ -382,6 +384,9 @@ class Extruder {
     std::int64_t expected = 0;
     for (std::int32_t c : local_columns_) expected += profiles_.profile_cells[profiles_.column_profile[c]];
     mesh.cells.reserve(expected);
+    // Faces: exterior ones plus each layer's top and bottom; two per cell is generous for
+    // stacks of thin layers and avoids regrowing the largest array.
+    mesh.surface_faces.reserve(2 * expected);
     for (auto* field : {&mesh.cell_material, &mesh.cell_layer, &mesh.cell_conductor,
                         &mesh.cell_column, &mesh.cell_zinterval})
       field->reserve(expected);

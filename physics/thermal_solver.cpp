@@ -198,6 +198,7 @@ struct TransientContext : CallbackContext {
   std::vector<std::size_t> reported_layers;  // mesh layer indices reported in the history
   ThermalResults* results = nullptr;
   int last_output_step = -1;
+  double last_shift = std::numeric_limits<double>::quiet_NaN();
   // The last three accepted states, newest first, for the stored-heat rate.
   std::vector<VecHandle> states;
   std::vector<double> state_times;
@@ -220,8 +221,12 @@ PetscErrorCode ts_ijacobian(TS, PetscReal, Vec t, Vec tdot, PetscReal shift, Mat
                             void* data) {
   auto* ctx = static_cast<TransientContext*>(data);
   try {
+    // A linear problem's Jacobian depends on the shift alone: leaving the matrix
+    // untouched lets KSP keep its preconditioner (no AMG setup per step).
+    if (!ctx->problem->nonlinear && shift == ctx->last_shift) return 0;
     ctx->op->jacobian(t, tdot, shift, p);
     ctx->op->constrain_jacobian(p);
+    ctx->last_shift = shift;
   } catch (...) {
     ctx->error = std::current_exception();
     return PETSC_ERR_LIB;

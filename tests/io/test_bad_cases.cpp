@@ -15,7 +15,9 @@
 namespace tsvfield::io {
 namespace {
 
-std::filesystem::path bad_cases_dir() { return TSVFIELD_BAD_CASES_DIR; }
+std::filesystem::path bad_cases_dir() {
+  return TSVFIELD_BAD_CASES_DIR;
+}
 
 std::vector<std::string> bad_case_names() {
   std::vector<std::string> names;
@@ -64,7 +66,9 @@ std::string test_name(const testing::TestParamInfo<std::string>& param_info) {
 
 INSTANTIATE_TEST_SUITE_P(Files, BadCase, testing::ValuesIn(bad_case_names()), test_name);
 
-TEST(BadCases, AtLeastTwentyEight) { EXPECT_GE(bad_case_names().size(), 28u); }
+TEST(BadCases, AtLeastTwentyEight) {
+  EXPECT_GE(bad_case_names().size(), 28u);
+}
 
 }  // namespace
 }  // namespace tsvfield::io

@@ -3,12 +3,12 @@
 // at the right lines. Expected values are the case text's quantities converted by
 // hand.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "io/case_reader.hpp"
 #include "physics/material_data.hpp"
@@ -252,9 +252,9 @@ TEST(CaseReader, RepeatsExpandBottomUpWithOneBasedSuffixes) {
   EXPECT_NEAR(hbm.outline.x1, 10e-3, 10e-3 * kTol);
   std::vector<std::string> names;
   for (const auto& layer : hbm.layers) names.push_back(layer.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"base_die", "bond_1", "core_die_1", "beol_1",
-                                             "bond_2", "core_die_2", "beol_2", "bond_3",
-                                             "core_die_3", "beol_3"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"base_die", "bond_1", "core_die_1", "beol_1", "bond_2",
+                                      "core_die_2", "beol_2", "bond_3", "core_die_3", "beol_3"}));
   // Copies keep the template's values and point at the template's line.
   EXPECT_NEAR(hbm.layers[4].thickness, 20e-6, 20e-6 * kTol);
   EXPECT_EQ(hbm.layers[4].kind, mesh::LayerKind::bond);
@@ -262,8 +262,7 @@ TEST(CaseReader, RepeatsExpandBottomUpWithOneBasedSuffixes) {
   EXPECT_EQ(hbm.layers[4].source.key_path,
             "stack.layers[1].side_by_side.columns[0].layers[1].layers[0]");
   // A TSV extending into a layer of its own group follows that layer's copy.
-  EXPECT_EQ(hbm.layers[5].tsv_arrays.at(0).extends_through,
-            (std::vector<std::string>{"beol_2"}));
+  EXPECT_EQ(hbm.layers[5].tsv_arrays.at(0).extends_through, (std::vector<std::string>{"beol_2"}));
 }
 
 TEST(CaseReader, LayerNamesInOrder) {
@@ -403,7 +402,8 @@ stack:
   EXPECT_DOUBLE_EQ(cryo_cu.electrical_conductivity(4), reference.electrical_conductivity(4));
   EXPECT_DOUBLE_EQ(cryo_cu.conductivity[0](4), reference.conductivity[0](4));
   EXPECT_EQ(cryo_cu.name, "copper_cryo");
-  EXPECT_NE(cryo_cu.electrical_conductivity(4), c.materials.at("copper").electrical_conductivity(4));
+  EXPECT_NE(cryo_cu.electrical_conductivity(4),
+            c.materials.at("copper").electrical_conductivity(4));
 }
 
 TEST(CaseReader, MeshControlsAndAnalyses) {

@@ -65,7 +65,10 @@ TEST(Units, PowerAndElectricalQuantities) {
 TEST(Units, AbsoluteTemperaturesShiftCelsius) {
   expect_si("85 degC", Dimension::temperature, 358.15);
   expect_si("85 C", Dimension::temperature, 358.15);
-  expect_si("85 \xC2\xB0" "C", Dimension::temperature, 358.15);  // DEGREE SIGN
+  expect_si(
+      "85 \xC2\xB0"
+      "C",
+      Dimension::temperature, 358.15);  // DEGREE SIGN
   expect_si("-40 degC", Dimension::temperature, 233.15);
   expect_si("4 K", Dimension::temperature, 4);
   expect_si("0 K", Dimension::temperature, 0);
@@ -163,8 +166,7 @@ TEST(Units, DescriptionsAndAcceptedUnits) {
   EXPECT_EQ(dimension_description(Dimension::heat_transfer_coefficient),
             "a heat transfer coefficient");
   EXPECT_EQ(accepted_units(Dimension::length), "nm, um, mm, cm, m");
-  EXPECT_EQ(accepted_units(Dimension::thermal_interface_resistance),
-            "m^2*K/W, K*mm^2/W, K*cm^2/W");
+  EXPECT_EQ(accepted_units(Dimension::thermal_interface_resistance), "m^2*K/W, K*mm^2/W, K*cm^2/W");
 }
 
 // Every unit listed in a message must itself be accepted for its dimension.

@@ -53,6 +53,13 @@ TEST(CsvWriter, RefusesRaggedRows) {
   EXPECT_THROW(CsvTable({}), std::invalid_argument);
 }
 
+TEST(CsvWriter, IntegersOfEveryWidth) {
+  CsvTable table({"a", "b", "c", "d"});
+  table.add_row({std::size_t{7}, 9223372036854775807LL, -2147483647 - 1, 4294967295u});
+  EXPECT_EQ(table.to_string(), "a,b,c,d\n7,9223372036854775807,-2147483648,4294967295\n");
+  EXPECT_THROW(CsvCell(18446744073709551615ULL), std::out_of_range);
+}
+
 TEST(CsvWriter, RefusesNonFiniteNumbers) {
   EXPECT_THROW(CsvCell(std::nan("")), std::domain_error);
   EXPECT_THROW(CsvCell(std::numeric_limits<double>::infinity()), std::domain_error);
