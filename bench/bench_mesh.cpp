@@ -102,8 +102,7 @@ void run(double target_cells, MPI_Comm comm) {
   MeshStatistics statistics = compute_mesh_statistics(generated, comm);
   double local_cells = static_cast<double>(generated.mesh.local_cell_count());
   double rate = local_cells / generated.timings.total;
-  double extrude_rate =
-      local_cells / (generated.timings.extrude + generated.timings.numbering);
+  double extrude_rate = local_cells / (generated.timings.extrude + generated.timings.numbering);
   double bytes_per_cell = peak_resident_bytes() / std::max(1.0, local_cells);
   double min_rate = 0, min_extrude_rate = 0, max_bytes = 0;
   MPI_Allreduce(&rate, &min_rate, 1, MPI_DOUBLE, MPI_MIN, comm);
@@ -113,9 +112,10 @@ void run(double target_cells, MPI_Comm comm) {
     std::printf("== %d x %d TSVs per die, %d core dies, %d rank(s)\n", count, count, kCoreDies,
                 size);
     std::fputs(format_mesh_statistics(statistics).c_str(), stdout);
-    std::printf("hexahedra per second per rank: %.3g (whole generator, slowest rank), "
-                "%.3g (extrusion + numbering only)\n",
-                min_rate, min_extrude_rate);
+    std::printf(
+        "hexahedra per second per rank: %.3g (whole generator, slowest rank), "
+        "%.3g (extrusion + numbering only)\n",
+        min_rate, min_extrude_rate);
     std::printf("hexahedra per CPU second per rank: %.3g (whole generator, slowest rank)\n",
                 min_cpu_rate);
     std::printf("bytes per local cell (peak RSS / local cells, max over ranks): %.0f\n\n",

@@ -153,6 +153,9 @@ Case read_case_text(const std::string& yaml_text, const std::string& file_label,
 }
 
 Case read_case_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    throw InputError({path, 0, 0, ""}, "cannot read the case file: it is a directory");
   std::ifstream stream(path, std::ios::binary);
   if (!stream)
     throw InputError({path, 0, 0, ""},

@@ -20,7 +20,6 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
-#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -379,6 +378,54 @@ void create_piece_directory(const std::filesystem::path& directory) {
   }
 }
 
+// Removes pieces <base>_<i>.vtu with i >= piece_count, left by an earlier run on
+// more ranks, so the folder holds exactly the pieces the index lists. Best effort:
+// a file that cannot be removed is only clutter, never read through the index.
+void remove_stale_pieces(const std::filesystem::path& piece_dir, int piece_count) {
+  const std::string prefix = piece_dir.filename().string() + "_";
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  try {
+    for (const auto& entry : std::filesystem::directory_iterator(piece_dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() <= prefix.size() + 4 || name.compare(0, prefix.size(), prefix) != 0 ||
+          entry.path().extension() != ".vtu") {
+        continue;
+      }
+      const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+      if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), is_digit)) continue;
+      std::error_code ignored;
+      if (std::stoi(digits) >= piece_count) std::filesystem::remove(entry.path(), ignored);
+    }
+  } catch (const std::filesystem::filesystem_error&) {
+    // the folder could not be listed: leave it as it is
+  }
+}
+
+// This rank's piece (stage 1 of write_pvtu): its names, its grid (rank 0's also
+// serves as the template of the index) and its file, not yet renamed.
+struct LocalPiece {
+  PvtuNames names;
+  vtkSmartPointer<vtkUnstructuredGrid> grid;
+  std::optional<AtomicFile> file;
+};
+
+void write_local_piece(const std::filesystem::path& path, const mesh::LocalMesh& mesh,
+                       const std::vector<CellField>& cell_fields,
+                       const std::vector<PointField>& point_fields, int rank, int rank_count,
+                       LocalPiece& piece) {
+  if (mesh.rank != rank || mesh.rank_count != rank_count) {
+    throw std::invalid_argument("write_pvtu: the mesh is rank " + std::to_string(mesh.rank) +
+                                " of " + std::to_string(mesh.rank_count) +
+                                ", the communicator rank " + std::to_string(rank) + " of " +
+                                std::to_string(rank_count));
+  }
+  piece.names = pvtu_names(path, rank);
+  piece.grid = build_local_grid(mesh, cell_fields, point_fields);
+  create_piece_directory(piece.names.piece_dir);
+  piece.file.emplace(piece.names.piece_local);
+  write_piece(*piece.grid, piece.file->temp_path());
+}
+
 }  // namespace
 
 std::filesystem::path write_pvtu(const std::filesystem::path& path, const mesh::LocalMesh& mesh,
@@ -390,35 +437,25 @@ std::filesystem::path write_pvtu(const std::filesystem::path& path, const mesh::
   MPI_Comm_size(comm, &rank_count);
 
   // Stage 1: every rank writes its piece under a temporary name.
-  PvtuNames names;
-  vtkSmartPointer<vtkUnstructuredGrid> grid;
-  std::optional<AtomicFile> piece;
-  throw_if_any_failed(run_capturing([&] {
-                        if (mesh.rank != rank || mesh.rank_count != rank_count) {
-                          throw std::invalid_argument(
-                              "write_pvtu: the mesh is rank " + std::to_string(mesh.rank) + " of " +
-                              std::to_string(mesh.rank_count) + ", the communicator rank " +
-                              std::to_string(rank) + " of " + std::to_string(rank_count));
-                        }
-                        names = pvtu_names(path, rank);
-                        grid = build_local_grid(mesh, cell_fields, point_fields);
-                        create_piece_directory(names.piece_dir);
-                        piece.emplace(names.piece_local);
-                        write_piece(*grid, piece->temp_path());
-                      }),
-                      comm);
+  LocalPiece piece;
+  const LocalFailure piece_failure = run_capturing(
+      [&] { write_local_piece(path, mesh, cell_fields, point_fields, rank, rank_count, piece); });
+  throw_if_any_failed(piece_failure, comm);
 
   // Stage 2: all pieces are complete; rename them onto their final names.
-  throw_if_any_failed(run_capturing([&] { piece->commit(); }), comm);
+  throw_if_any_failed(run_capturing([&] { piece.file->commit(); }), comm);
 
   // Stage 3: rank 0 writes the index, which now refers only to complete pieces.
   LocalFailure index_failure;
   if (rank == 0) {
-    index_failure = run_capturing(
-        [&] { write_file_atomically(names.pvtu, pvtu_index_text(*grid, names, rank_count)); });
+    const PvtuNames& names = piece.names;
+    index_failure = run_capturing([&] {
+      write_file_atomically(names.pvtu, pvtu_index_text(*piece.grid, names, rank_count));
+    });
+    if (index_failure.kind == FailureKind::kNone) remove_stale_pieces(names.piece_dir, rank_count);
   }
   throw_if_any_failed(index_failure, comm);
-  return names.pvtu;
+  return piece.names.pvtu;
 }
 
 // --- PvdSeries ---

@@ -8,12 +8,15 @@
 // (the layout of VTK's parallel writer with UseSubdirectory). Every file is
 // written to a temporary name and renamed; the pieces are renamed only once all
 // ranks have written theirs, and the index only after that, so a .pvtu on disk
-// always refers to complete pieces of the same output.
+// always refers to complete pieces of the same output. Pieces <base>_<i>.vtu with
+// i >= N, left by an earlier run on more ranks, are removed after the index.
 //
 // Every piece carries the cell arrays material, layer, conductor, rank (int) and
 // the point array global_node_id (the nodes' global ids, set as VTK GlobalIds),
 // and field data (string arrays) material_names, layer_names and
-// conductor_names, so entry i of material_names is the name of material id i.
+// conductor_names (repeated in the index), so entry i of material_names is the
+// name of material id i. A piece holds its rank's ghost nodes too, so ParaView
+// counts each node once per rank that uses it (global_node_id tells them apart).
 // Field names carry their units: temperature_K, heat_flux_W_m2, potential_V.
 #include <mpi.h>
 

@@ -51,9 +51,11 @@ std::vector<ResolvedInterface> resolve_interfaces(const StackGeometry& geometry,
     int lower = geometry.layer_index(request.lower_layer);
     int upper = geometry.layer_index(request.upper_layer);
     if (lower < 0)
-      throw InputError(request.source, "expected a layer name, found '" + request.lower_layer + "'");
+      throw InputError(request.source,
+                       "expected a layer name, found '" + request.lower_layer + "'");
     if (upper < 0)
-      throw InputError(request.source, "expected a layer name, found '" + request.upper_layer + "'");
+      throw InputError(request.source,
+                       "expected a layer name, found '" + request.upper_layer + "'");
     const LayerInstance& below = geometry.layers[lower];
     const LayerInstance& above = geometry.layers[upper];
     if (std::abs(below.z1 - above.z0) > tolerance)
@@ -91,7 +93,8 @@ ZLayering compute_z_layering(const StackGeometry& geometry, const MeshControls& 
       if (mid < layer.z0 || mid > layer.z1) continue;
       (layer.column >= 0 ? column_layers : other_layers).push_back(l);
       double share = (b - a) / (layer.z1 - layer.z0);
-      int wanted = static_cast<int>(std::ceil(layer_subdivisions(layer, in_plane_size) * share - 1e-6));
+      int wanted =
+          static_cast<int>(std::ceil(layer_subdivisions(layer, in_plane_size) * share - 1e-6));
       count = std::max(count, wanted);
     }
     if (controls.max_z_size > 0)
@@ -142,8 +145,8 @@ ColumnProfiles classify_columns(const StackGeometry& geometry, const FootprintMe
       std::int32_t material = kVoidMaterial, layer = -1;
       for (std::int32_t l : layering.interval_layers[k]) {
         if (!evaluated[l]) {
-          per_layer[l] = geometry.material_at_site(l, site, footprint.cell_band_radius[c],
-                                                   point[0], point[1]);
+          per_layer[l] =
+              geometry.material_at_site(l, site, footprint.cell_band_radius[c], point[0], point[1]);
           evaluated[l] = 1;
         }
         if (per_layer[l].in_region) {
@@ -251,8 +254,8 @@ class Extruder {
   LevelUse level_use(std::int32_t node, std::int32_t level) const {
     LevelUse use;
     std::int32_t intervals = level_count_ - 1;
-    for (std::int32_t k = footprint_.node_cell_start[node]; k < footprint_.node_cell_start[node + 1];
-         ++k) {
+    for (std::int32_t k = footprint_.node_cell_start[node];
+         k < footprint_.node_cell_start[node + 1]; ++k) {
       std::int32_t column = footprint_.node_cells[k];
       int owner = column_rank_[column];
       if (level > 0 && profiles_.material(column, level - 1) != kVoidMaterial) {
@@ -382,7 +385,8 @@ class Extruder {
   void build_cells(LocalMesh& mesh) {
     std::int32_t intervals = level_count_ - 1;
     std::int64_t expected = 0;
-    for (std::int32_t c : local_columns_) expected += profiles_.profile_cells[profiles_.column_profile[c]];
+    for (std::int32_t c : local_columns_)
+      expected += profiles_.profile_cells[profiles_.column_profile[c]];
     mesh.cells.reserve(expected);
     // Faces: exterior ones plus each layer's top and bottom; two per cell is generous for
     // stacks of thin layers and avoids regrowing the largest array.
@@ -426,7 +430,8 @@ class Extruder {
         mesh.cell_zinterval.push_back(k);
 
         // Exterior faces, then the layer's own top and bottom.
-        if (k == 0 || profiles_.material(column, k - 1) == kVoidMaterial) add_face(mesh, cell, 0, kBottom);
+        if (k == 0 || profiles_.material(column, k - 1) == kVoidMaterial)
+          add_face(mesh, cell, 0, kBottom);
         if (k + 1 == intervals || profiles_.material(column, k + 1) == kVoidMaterial)
           add_face(mesh, cell, 1, kTop);
         for (int e = 0; e < 4; ++e) {
@@ -584,7 +589,8 @@ GeneratedMesh generate_mesh(StackGeometry geometry, const MeshControls& controls
                                           effective_max_size(generated.geometry, controls));
   std::vector<ResolvedInterface> interfaces =
       resolve_interfaces(generated.geometry, generated.layering, options.split_interfaces);
-  generated.profiles = classify_columns(generated.geometry, generated.footprint, generated.layering);
+  generated.profiles =
+      classify_columns(generated.geometry, generated.footprint, generated.layering);
   generated.mesh_material_of = used_material_map(generated.geometry, generated.profiles);
   double classified = MPI_Wtime();
   generated.timings.classify = classified - footprint_done;

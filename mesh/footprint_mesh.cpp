@@ -11,7 +11,9 @@ constexpr double kPi = 3.14159265358979323846;
 // The O-grid core is a square of half size kCoreRatio * (smallest radius of the site).
 constexpr double kCoreRatio = 0.5;
 
-SourceRef controls_key(const std::string& key) { return SourceRef{"", 0, 0, "mesh." + key}; }
+SourceRef controls_key(const std::string& key) {
+  return SourceRef{"", 0, 0, "mesh." + key};
+}
 
 // A line of the tensor grid that must exist, with the cell size wanted next to it.
 struct HardLine {
@@ -37,37 +39,45 @@ std::vector<HardLine> merge_lines(std::vector<HardLine> lines, double tolerance)
   return merged;
 }
 
-bool inside_any(const std::vector<Interval>& sorted_intervals, double value) {
-  // Intervals sorted by lo; boxes do not overlap along a line of sites, but ranges of
-  // different sites may, so scan back from the last interval starting before value.
-  auto it = std::upper_bound(sorted_intervals.begin(), sorted_intervals.end(), value,
-                             [](double v, const Interval& i) { return v < i.lo; });
-  for (int back = 0; back < 64 && it != sorted_intervals.begin(); ++back) {
-    --it;
-    if (value < it->hi) return true;
+// Union of intervals as sorted, disjoint intervals.
+std::vector<Interval> merge_intervals(std::vector<Interval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const Interval& a, const Interval& b) { return a.lo < b.lo; });
+  std::vector<Interval> merged;
+  for (const auto& interval : intervals) {
+    if (!merged.empty() && interval.lo <= merged.back().hi)
+      merged.back().hi = std::max(merged.back().hi, interval.hi);
+    else
+      merged.push_back(interval);
   }
-  return false;
+  return merged;
+}
+
+bool inside_any(const std::vector<Interval>& disjoint, double value) {
+  auto it = std::upper_bound(disjoint.begin(), disjoint.end(), value,
+                             [](double v, const Interval& i) { return v < i.lo; });
+  return it != disjoint.begin() && value < std::prev(it)->hi;
 }
 
 // Grid lines along one axis: the hard lines plus graded lines in the gaps between them.
 // The size wanted at x is min_i(size_i + (growth - 1) * |x - x_i|, max_size), the
 // continuous form of cells growing by `growth` from each feature.
-std::vector<double> graded_lines(const std::vector<HardLine>& hard, double growth,
-                                 double max_size, const std::vector<Interval>& boxes) {
+std::vector<double> graded_lines(const std::vector<HardLine>& hard, double growth, double max_size,
+                                 const std::vector<Interval>& boxes) {
   std::size_t count = hard.size();
   std::vector<double> from_left(count), from_right(count);
   double slope = growth - 1;
   for (std::size_t k = 0; k < count; ++k) {
     from_left[k] = hard[k].size;
     if (k > 0)
-      from_left[k] = std::min(from_left[k], from_left[k - 1] +
-                                                slope * (hard[k].position - hard[k - 1].position));
+      from_left[k] = std::min(from_left[k],
+                              from_left[k - 1] + slope * (hard[k].position - hard[k - 1].position));
   }
   for (std::size_t k = count; k-- > 0;) {
     from_right[k] = hard[k].size;
     if (k + 1 < count)
-      from_right[k] = std::min(from_right[k], from_right[k + 1] +
-                                                  slope * (hard[k + 1].position - hard[k].position));
+      from_right[k] = std::min(
+          from_right[k], from_right[k + 1] + slope * (hard[k + 1].position - hard[k].position));
   }
   std::vector<double> lines;
   lines.push_back(hard.front().position);
@@ -78,8 +88,8 @@ std::vector<double> graded_lines(const std::vector<HardLine>& hard, double growt
     bool in_box = inside_any(boxes, 0.5 * (a + b));
     if (!in_box) {
       auto size_at = [&](double x) {
-        return std::min({from_left[k] + slope * (x - a), from_right[k + 1] + slope * (b - x),
-                         max_size});
+        return std::min(
+            {from_left[k] + slope * (x - a), from_right[k + 1] + slope * (b - x), max_size});
       };
       cumulative[0] = 0;
       for (int s = 1; s <= kSamples; ++s) {
@@ -165,9 +175,8 @@ class FootprintBuilder {
       x_boxes.push_back({site.x - site.box_half, site.x + site.box_half});
       y_boxes.push_back({site.y - site.box_half, site.y + site.box_half});
     }
-    auto by_lo = [](const Interval& a, const Interval& b) { return a.lo < b.lo; };
-    std::sort(x_boxes.begin(), x_boxes.end(), by_lo);
-    std::sort(y_boxes.begin(), y_boxes.end(), by_lo);
+    x_boxes = merge_intervals(std::move(x_boxes));
+    y_boxes = merge_intervals(std::move(y_boxes));
     mesh_.x_lines =
         graded_lines(merge_lines(std::move(xs), tolerance_), controls_.growth, max_size_, x_boxes);
     mesh_.y_lines =
@@ -196,7 +205,8 @@ class FootprintBuilder {
     std::vector<char> node_removed(static_cast<std::size_t>(nx + 1) * (ny + 1), 0);
     for (const BoxIndex& box : boxes_) {
       for (int j = box.j0; j < box.j1; ++j)
-        for (int i = box.i0; i < box.i1; ++i) cell_removed[static_cast<std::size_t>(j) * nx + i] = 1;
+        for (int i = box.i0; i < box.i1; ++i)
+          cell_removed[static_cast<std::size_t>(j) * nx + i] = 1;
       for (int j = box.j0 + 1; j < box.j1; ++j)
         for (int i = box.i0 + 1; i < box.i1; ++i) node_removed[grid_node(i, j)] = 1;
     }
@@ -244,8 +254,7 @@ class FootprintBuilder {
     double inner = site.radii[band - 1], outer = site.radii[band];
     for (const auto& feature : site.features) {
       const FeatureArray& array = geometry_.arrays[feature.array];
-      if (array.outer_radius > array.radius &&
-          std::abs(array.radius - inner) <= 1e-9 * inner &&
+      if (array.outer_radius > array.radius && std::abs(array.radius - inner) <= 1e-9 * inner &&
           std::abs(array.outer_radius - outer) <= 1e-9 * outer)
         return controls_.liner_layers;
     }
@@ -261,7 +270,8 @@ class FootprintBuilder {
     double growth = controls_.growth;
     if (count <= 0) {
       double first = std::min(2 * kPi * radius / rays, gap);
-      count = static_cast<int>(std::ceil(std::log(1 + gap * (growth - 1) / first) / std::log(growth)));
+      count =
+          static_cast<int>(std::ceil(std::log(1 + gap * (growth - 1) / first) / std::log(growth)));
       count = std::clamp(count, 1, 6);
     }
     std::vector<double> parameters;
@@ -467,8 +477,8 @@ void validate_mesh_controls(const MeshControls& controls) {
   if (!(controls.max_size >= 0) || !std::isfinite(controls.max_size))
     throw InputError(controls_key("max_size"), "expected a non-negative length (0 = automatic)");
   if (!(controls.growth > 1.0 && controls.growth <= 3.0))
-    throw InputError(controls_key("growth"), "expected a growth ratio in (1, 3], found " +
-                                                 std::to_string(controls.growth));
+    throw InputError(controls_key("growth"),
+                     "expected a growth ratio in (1, 3], found " + std::to_string(controls.growth));
   if (controls.liner_layers < 1 || controls.liner_layers > 16)
     throw InputError(controls_key("liner_layers"),
                      "expected 1 to 16, found " + std::to_string(controls.liner_layers));

@@ -118,9 +118,8 @@ std::string format_mesh_statistics(const MeshStatistics& s) {
   std::size_t width = 8;
   for (const auto& v : s.volumes) width = std::max(width, v.name.size());
   for (const auto& v : s.volumes) {
-    double difference = v.exact_volume != 0
-                            ? (v.mesh_volume - v.exact_volume) / v.exact_volume
-                            : (v.mesh_volume == 0 ? 0.0 : INFINITY);
+    double difference = v.exact_volume != 0 ? (v.mesh_volume - v.exact_volume) / v.exact_volume
+                                            : (v.mesh_volume == 0 ? 0.0 : INFINITY);
     add("  %-*s  %.6e m^3  exact %.6e m^3  rel. diff %+.1e\n", static_cast<int>(width),
         v.name.c_str(), v.mesh_volume, v.exact_volume, difference);
   }

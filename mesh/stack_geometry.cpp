@@ -37,7 +37,9 @@ bool overlaps(const Rect& a, const Rect& b, double tolerance) {
          b.y0 < a.y1 - tolerance;
 }
 
-double area(const Rect& rect) { return rect.width() * rect.height(); }
+double area(const Rect& rect) {
+  return rect.width() * rect.height();
+}
 
 SourceRef with_key(SourceRef where, const std::string& key) {
   if (!key.empty()) where.key_path += where.key_path.empty() ? key : "." + key;
@@ -54,9 +56,11 @@ void require_positive(double value, const SourceRef& where, const std::string& k
 void require_rect(const Rect& rect, const SourceRef& where, const std::string& key) {
   if (!(rect.width() > 0) || !(rect.height() > 0) || !std::isfinite(rect.width()) ||
       !std::isfinite(rect.height()))
-    throw InputError(with_key(where, key), "expected a rectangle of positive width and height, "
-                                           "found [" + um(rect.x0) + ", " + um(rect.y0) + "] - [" +
-                                               um(rect.x1) + ", " + um(rect.y1) + "]");
+    throw InputError(with_key(where, key),
+                     "expected a rectangle of positive width and height, "
+                     "found [" +
+                         um(rect.x0) + ", " + um(rect.y0) + "] - [" + um(rect.x1) + ", " +
+                         um(rect.y1) + "]");
 }
 
 // Position of array element (i, j) relative to the array origin.
@@ -180,8 +184,8 @@ class GeometryBuilder {
         geometry_.column_outlines.push_back(column.outline);
         geometry_.edge_rectangles.push_back(column.outline);
         if (column.layers.empty())
-          throw InputError(with_key(where, "layers"), "expected at least one layer in column '" +
-                                                          column.name + "'");
+          throw InputError(with_key(where, "layers"),
+                           "expected at least one layer in column '" + column.name + "'");
         ++sequence;
         double column_z = base;
         for (const auto& layer : column.layers)
@@ -306,8 +310,9 @@ class GeometryBuilder {
                        const TsvArraySpec& array) {
     require_positive(array.diameter, array.source, "diameter", "TSV diameter");
     if (array.liner_thickness < 0 || !std::isfinite(array.liner_thickness))
-      throw InputError(with_key(array.source, "liner_thickness"),
-                       "expected a non-negative liner thickness, found " + um(array.liner_thickness));
+      throw InputError(
+          with_key(array.source, "liner_thickness"),
+          "expected a non-negative liner thickness, found " + um(array.liner_thickness));
     validate_layout(array.layout, array.source);
     double radius = 0.5 * array.diameter;
     double outer = radius + array.liner_thickness;
@@ -319,9 +324,9 @@ class GeometryBuilder {
                            um(nearest) + ")");
     std::size_t count = static_cast<std::size_t>(array.layout.count_x) * array.layout.count_y;
     if (!array.roles.empty() && array.roles.size() != count)
-      throw InputError(with_key(array.source, "roles"),
-                       "expected " + std::to_string(count) + " roles (one per TSV), found " +
-                           std::to_string(array.roles.size()));
+      throw InputError(with_key(array.source, "roles"), "expected " + std::to_string(count) +
+                                                            " roles (one per TSV), found " +
+                                                            std::to_string(array.roles.size()));
     if (array.fill_material.empty())
       throw InputError(with_key(array.source, "fill_material"), "expected a fill material");
     if (array.liner_thickness > 0 && array.liner_material.empty())
@@ -355,9 +360,8 @@ class GeometryBuilder {
     double nearest = nearest_neighbour_distance(array.layout);
     if (2 * radius >= nearest)
       throw InputError(with_key(array.source, "pitch"),
-                       "bump array '" + array.name + "': the bump diameter (" +
-                           um(array.diameter) + ") does not fit in the pitch (" + um(nearest) +
-                           ")");
+                       "bump array '" + array.name + "': the bump diameter (" + um(array.diameter) +
+                           ") does not fit in the pitch (" + um(nearest) + ")");
     if (array.material.empty())
       throw InputError(with_key(array.source, "material"), "expected a bump material");
     check_array_inside_outline(array.layout, layer.outline, radius, array.source, "bump");
@@ -379,10 +383,11 @@ class GeometryBuilder {
     Rect absolute{layer.outline.x0 + block.rect.x0, layer.outline.y0 + block.rect.y0,
                   layer.outline.x0 + block.rect.x1, layer.outline.y0 + block.rect.y1};
     if (!contains(layer.outline, absolute, tolerance_))
-      throw InputError(with_key(block.source, "rect"),
-                       "block '" + block.name + "' extends outside the outline of layer '" +
-                           layer.name + "'");
-    geometry_.blocks.push_back({layer.name + "/" + block.name, block.source, pending.layer, absolute});
+      throw InputError(
+          with_key(block.source, "rect"),
+          "block '" + block.name + "' extends outside the outline of layer '" + layer.name + "'");
+    geometry_.blocks.push_back(
+        {layer.name + "/" + block.name, block.source, pending.layer, absolute});
     geometry_.edge_rectangles.push_back(absolute);
   }
 
@@ -434,8 +439,10 @@ class GeometryBuilder {
     };
     for (int c = 0; c < static_cast<int>(geometry_.conductors.size()); ++c) {
       const ConductorInfo& conductor = geometry_.conductors[c];
-      auto qx = static_cast<std::int64_t>(std::llround((conductor.x - spec_.footprint.x0) / quantum));
-      auto qy = static_cast<std::int64_t>(std::llround((conductor.y - spec_.footprint.y0) / quantum));
+      auto qx =
+          static_cast<std::int64_t>(std::llround((conductor.x - spec_.footprint.x0) / quantum));
+      auto qy =
+          static_cast<std::int64_t>(std::llround((conductor.y - spec_.footprint.y0) / quantum));
       int site = -1;
       for (int ox = -1; ox <= 1 && site < 0; ++ox)
         for (int oy = -1; oy <= 1 && site < 0; ++oy) {
@@ -517,7 +524,8 @@ class GeometryBuilder {
             if (t == s) continue;
             check_site_pair(site, sites[t]);
             double other = outer_radius(sites[t]);
-            double chebyshev = std::max(std::abs(site.x - sites[t].x), std::abs(site.y - sites[t].y));
+            double chebyshev =
+                std::max(std::abs(site.x - sites[t].x), std::abs(site.y - sites[t].y));
             site.box_half = std::min(site.box_half, chebyshev * radius / (radius + other));
           }
       shrink_box_away_from_edges(site);
@@ -535,7 +543,8 @@ class GeometryBuilder {
     for (const auto& fa : a.features)
       for (const auto& fb : b.features) {
         if (fa.layer != fb.layer) continue;
-        double reach = geometry_.arrays[fa.array].outer_radius + geometry_.arrays[fb.array].outer_radius;
+        double reach =
+            geometry_.arrays[fa.array].outer_radius + geometry_.arrays[fb.array].outer_radius;
         if (distance < reach)
           throw InputError(geometry_.arrays[fa.array].source,
                            feature_label(fa) + " overlaps " + feature_label(fb) + " in layer '" +
@@ -768,6 +777,8 @@ std::vector<double> StackGeometry::exact_material_volumes() const {
   return volumes;
 }
 
-StackGeometry build_stack_geometry(const StackSpec& spec) { return GeometryBuilder(spec).build(); }
+StackGeometry build_stack_geometry(const StackSpec& spec) {
+  return GeometryBuilder(spec).build();
+}
 
 }  // namespace tsvfield::mesh

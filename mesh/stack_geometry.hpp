@@ -23,10 +23,10 @@ struct LayerInstance {
   SourceRef source;
   LayerKind kind = LayerKind::generic;
   double z0 = 0, z1 = 0;
-  int z_subdivisions = 0;  // 0 = automatic
-  Rect region;             // where the layer exists in plan (footprint or column outline)
-  Rect outline;            // part of the region holding `material`
-  int material = kVoidMaterial;       // index into StackGeometry::materials
+  int z_subdivisions = 0;        // 0 = automatic
+  Rect region;                   // where the layer exists in plan (footprint or column outline)
+  Rect outline;                  // part of the region holding `material`
+  int material = kVoidMaterial;  // index into StackGeometry::materials
   int fill_material = kVoidMaterial;  // region outside the outline
   int column = -1;                    // index into StackGeometry::column_outlines, or -1
   bool is_group_fill = false;         // synthetic fill layer of a side-by-side group

@@ -28,7 +28,8 @@ std::string resolve_path(const std::string& path, const SourceRef& where) {
 }
 
 // Numeric rows of a CSV/blank-separated file; one leading non-numeric line is a header.
-std::vector<std::vector<double>> read_numeric_rows(const std::string& path, const SourceRef& where) {
+std::vector<std::vector<double>> read_numeric_rows(const std::string& path,
+                                                   const SourceRef& where) {
   std::ifstream in(path);
   if (!in) throw InputError(where, "cannot open '" + path + "'");
   std::vector<std::vector<double>> rows;
@@ -111,20 +112,21 @@ solver::FaceCoords face_coords(const mesh::LocalMesh& mesh, std::size_t cell, in
 
 // Material data per mesh material index, checked for what the analysis needs.
 std::vector<const Material*> mesh_materials(const mesh::LocalMesh& mesh,
-                                             const MaterialLibrary& materials,
-                                             bool needs_capacity, const SourceRef& where) {
+                                            const MaterialLibrary& materials, bool needs_capacity,
+                                            const SourceRef& where) {
   std::vector<const Material*> table;
   for (const auto& name : mesh.material_names) {
     const Material* material = materials.find(name);
-    if (!material) throw InputError(where, "the mesh uses material '" + name + "', which is not defined");
+    if (!material)
+      throw InputError(where, "the mesh uses material '" + name + "', which is not defined");
     for (const auto& k : material->conductivity) {
       if (!k.is_defined()) {
         throw InputError(where, "material '" + name + "' has no thermal conductivity");
       }
     }
     if (needs_capacity && !material->heat_capacity.is_defined()) {
-      throw InputError(where, "material '" + name +
-                                  "' has no heat capacity (needed by the transient analysis)");
+      throw InputError(
+          where, "material '" + name + "' has no heat capacity (needed by the transient analysis)");
     }
     table.push_back(material);
   }
@@ -160,7 +162,8 @@ void set_coefficients(ThermalProblem& problem, const mesh::LocalMesh& mesh,
     const double t = nonlinear ? std::max(p.u, kMinTemperature) : reference;
     for (int i = 0; i < 3; ++i) {
       k.value[i] = material.conductivity[i](t);
-      k.derivative[i] = nonlinear && p.u > kMinTemperature ? material.conductivity[i].derivative(t) : 0.0;
+      k.derivative[i] =
+          nonlinear && p.u > kMinTemperature ? material.conductivity[i].derivative(t) : 0.0;
     }
     return k;
   };
@@ -168,14 +171,16 @@ void set_coefficients(ThermalProblem& problem, const mesh::LocalMesh& mesh,
     problem.spec.capacity = [cell_material, nonlinear, reference](const solver::PointContext& p) {
       const Material& material = *(*cell_material)[static_cast<std::size_t>(p.cell)];
       const double t = nonlinear ? std::max(p.u, kMinTemperature) : reference;
-      return solver::ScalarValue{material.heat_capacity(t),
-                                 nonlinear && p.u > kMinTemperature ? material.heat_capacity.derivative(t) : 0.0};
+      return solver::ScalarValue{
+          material.heat_capacity(t),
+          nonlinear && p.u > kMinTemperature ? material.heat_capacity.derivative(t) : 0.0};
     };
   }
 }
 
 // Cells of a layer (optionally inside a block rectangle) on this rank.
-std::vector<std::int32_t> select_cells(const mesh::LocalMesh& mesh, int layer, const mesh::Rect* block) {
+std::vector<std::int32_t> select_cells(const mesh::LocalMesh& mesh, int layer,
+                                       const mesh::Rect* block) {
   std::vector<std::int32_t> cells;
   for (std::size_t c = 0; c < mesh.cells.size(); ++c) {
     if (mesh.cell_layer[c] != layer) continue;
@@ -213,14 +218,15 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
                              const StackRegions& regions, MPI_Comm comm) {
   const int layer = index_of(mesh.layer_names, source.layer);
   if (layer < 0) {
-    throw InputError(source.source, "unknown layer '" + source.layer + "' (layers: " +
-                                        joined(mesh.layer_names) + ")");
+    throw InputError(source.source, "unknown layer '" + source.layer +
+                                        "' (layers: " + joined(mesh.layer_names) + ")");
   }
   const auto region = regions.find(source.layer);
   const mesh::Rect* block = nullptr;
   if (!source.block.empty()) {
     if (region == regions.end() || !region->second.blocks.count(source.block)) {
-      throw InputError(source.source, "layer '" + source.layer + "' has no block '" + source.block + "'");
+      throw InputError(source.source,
+                       "layer '" + source.layer + "' has no block '" + source.block + "'");
     }
     block = &region->second.blocks.at(source.block);
   }
@@ -230,7 +236,8 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
   if (mapped) {
     if (region == regions.end() || !(region->second.outline.width() > 0) ||
         !(region->second.outline.height() > 0)) {
-      throw InputError(source.source, "layer '" + source.layer + "' has no outline for a power map");
+      throw InputError(source.source,
+                       "layer '" + source.layer + "' has no outline for a power map");
     }
     outline = region->second.outline;
     map = read_power_map(resolve_path(source.map_file, source.source), source.source);
@@ -254,9 +261,11 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
     const std::string surface_name =
         source.layer + (source.distribution == PowerDistribution::top_surface ? ".top" : ".bottom");
     const int surface = index_of(mesh.surface_names, surface_name);
-    if (surface < 0) throw InputError(source.source, "the mesh has no surface '" + surface_name + "'");
+    if (surface < 0)
+      throw InputError(source.source, "the mesh has no surface '" + surface_name + "'");
     for (const auto& face : select_faces(mesh, surface, block)) {
-      const auto points = solver::face_points(face_coords(mesh, static_cast<std::size_t>(face.cell), face.face));
+      const auto points =
+          solver::face_points(face_coords(mesh, static_cast<std::size_t>(face.cell), face.face));
       double weighted = 0, area = 0;
       for (const auto& p : points) {
         weighted += p.weight * weight_at(p.position);
@@ -268,18 +277,19 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
   }
   integral = global_sum(integral, comm);
   if (!(integral > 0)) {
-    throw InputError(source.source, std::string("the power source covers no ") +
-                                        (mapped ? "positive power-map area" : "meshed cells") +
-                                        " in layer '" + source.layer + "'" +
-                                        (source.block.empty() ? "" : " block '" + source.block + "'"));
+    throw InputError(source.source,
+                     std::string("the power source covers no ") +
+                         (mapped ? "positive power-map area" : "meshed cells") + " in layer '" +
+                         source.layer + "'" +
+                         (source.block.empty() ? "" : " block '" + source.block + "'"));
   }
   for (auto& v : load.volume) v.density /= integral;
   for (auto& f : load.faces) f.density /= integral;
   return load;
 }
 
-void add_power_sources(ThermalProblem& problem, const mesh::LocalMesh& mesh, const ThermalSpec& spec,
-                       const StackRegions& regions, MPI_Comm comm) {
+void add_power_sources(ThermalProblem& problem, const mesh::LocalMesh& mesh,
+                       const ThermalSpec& spec, const StackRegions& regions, MPI_Comm comm) {
   for (const auto& source : spec.power) {
     if (!std::isfinite(source.power)) throw InputError(source.source, "power is not a number");
     ThermalLoad load;
@@ -300,8 +310,8 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
   for (const auto& boundary : spec.boundaries) {
     const int surface = index_of(mesh.surface_names, boundary.surface);
     if (surface < 0) {
-      throw InputError(boundary.source, "unknown surface '" + boundary.surface + "' (surfaces: " +
-                                            joined(mesh.surface_names) + ")");
+      throw InputError(boundary.source, "unknown surface '" + boundary.surface +
+                                            "' (surfaces: " + joined(mesh.surface_names) + ")");
     }
     const auto faces = select_faces(mesh, surface, nullptr);
     switch (boundary.kind) {
@@ -322,18 +332,22 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
         break;
       case BoundaryKind::convection:
         if (!(boundary.heat_transfer_coeff >= 0) || !(boundary.ambient_K > 0)) {
-          throw InputError(boundary.source,
-                           "convection needs a heat transfer coefficient >= 0 and an ambient above 0 K");
+          throw InputError(
+              boundary.source,
+              "convection needs a heat transfer coefficient >= 0 and an ambient above 0 K");
         }
         references.insert(boundary.ambient_K);
         for (const auto& face : faces) {
-          problem.spec.robin.push_back({face.cell, face.face, boundary.heat_transfer_coeff, boundary.ambient_K});
+          problem.spec.robin.push_back(
+              {face.cell, face.face, boundary.heat_transfer_coeff, boundary.ambient_K});
         }
         break;
       case BoundaryKind::heat_flux: {
-        if (!std::isfinite(boundary.heat_flux)) throw InputError(boundary.source, "heat flux is not a number");
+        if (!std::isfinite(boundary.heat_flux))
+          throw InputError(boundary.source, "heat flux is not a number");
         solver::LoadGroup group;
-        for (const auto& face : faces) group.faces.push_back({face.cell, face.face, boundary.heat_flux});
+        for (const auto& face : faces)
+          group.faces.push_back({face.cell, face.face, boundary.heat_flux});
         ThermalLoad load;
         load.name = "flux:" + boundary.surface;
         load.is_boundary_flux = true;
@@ -343,8 +357,8 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
       }
     }
   }
-  problem.ambient_K = references.size() == 1 ? *references.begin()
-                                             : std::numeric_limits<double>::quiet_NaN();
+  problem.ambient_K =
+      references.size() == 1 ? *references.begin() : std::numeric_limits<double>::quiet_NaN();
 }
 
 void add_interfaces(ThermalProblem& problem, const mesh::LocalMesh& mesh, const ThermalSpec& spec) {
@@ -353,8 +367,10 @@ void add_interfaces(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
     const std::string name = contact.lower_layer + "|" + contact.upper_layer;
     const int index = index_of(mesh.interface_names, name);
     if (index < 0) {
-      throw InputError(contact.source, "no interface between layers '" + contact.lower_layer +
-                                           "' and '" + contact.upper_layer + "' (the upper layer must lie directly on the lower one)");
+      throw InputError(contact.source,
+                       "no interface between layers '" + contact.lower_layer + "' and '" +
+                           contact.upper_layer +
+                           "' (the upper layer must lie directly on the lower one)");
     }
     if (!(contact.resistance > 0) || !std::isfinite(contact.resistance)) {
       throw InputError(contact.source, "interface resistance must be a positive number (m^2*K/W)");
@@ -369,8 +385,8 @@ void add_interfaces(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
     }
   }
   for (const auto& pair : mesh.interface_faces) {
-    problem.spec.interfaces.push_back(
-        {pair.cell_below, pair.cell_above, conductance.at(static_cast<std::size_t>(pair.interface))});
+    problem.spec.interfaces.push_back({pair.cell_below, pair.cell_above,
+                                       conductance.at(static_cast<std::size_t>(pair.interface))});
   }
 }
 
@@ -381,7 +397,8 @@ double PowerMap::at(double x, double y, const mesh::Rect& outline) const {
   const double fy = (y - outline.y0) / outline.height();
   const int i = std::clamp(static_cast<int>(std::floor(fx * columns)), 0, columns - 1);
   const int j = std::clamp(static_cast<int>(std::floor(fy * rows)), 0, rows - 1);
-  return values[static_cast<std::size_t>(j) * static_cast<std::size_t>(columns) + static_cast<std::size_t>(i)];
+  return values[static_cast<std::size_t>(j) * static_cast<std::size_t>(columns) +
+                static_cast<std::size_t>(i)];
 }
 
 PowerMap read_power_map(const std::string& path, const SourceRef& where) {
@@ -402,9 +419,12 @@ PowerMap read_power_map(const std::string& path, const SourceRef& where) {
     const int j = map.rows - 1 - r;
     for (int i = 0; i < map.columns; ++i) {
       const double value = row[static_cast<std::size_t>(i)];
-      if (value < 0) throw InputError(where, "power map '" + path + "': negative value " + std::to_string(value));
+      if (value < 0)
+        throw InputError(where,
+                         "power map '" + path + "': negative value " + std::to_string(value));
       any_positive |= value > 0;
-      map.values[static_cast<std::size_t>(j) * static_cast<std::size_t>(map.columns) + static_cast<std::size_t>(i)] = value;
+      map.values[static_cast<std::size_t>(j) * static_cast<std::size_t>(map.columns) +
+                 static_cast<std::size_t>(i)] = value;
     }
   }
   if (!any_positive) throw InputError(where, "power map '" + path + "' is zero everywhere");
@@ -425,7 +445,8 @@ PowerTrace read_power_trace(const std::string& path, const SourceRef& where) {
   PowerTrace trace;
   for (const auto& row : read_numeric_rows(path, where)) {
     if (row.size() != 2) {
-      throw InputError(where, "power trace '" + path + "': expected 2 columns (time_s, value), found " +
+      throw InputError(where, "power trace '" + path +
+                                  "': expected 2 columns (time_s, value), found " +
                                   std::to_string(row.size()));
     }
     if (!trace.times.empty() && !(row[0] > trace.times.back())) {

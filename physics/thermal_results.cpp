@@ -67,12 +67,17 @@ std::vector<Accumulator> reduce(const std::vector<Accumulator>& local, MPI_Comm 
   MPI_Allreduce(holder_local.data(), holder.data(), count, MPI_INT, MPI_MIN, comm);
   std::vector<double> location(3 * n, 0), location_global(3 * n, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    if (holder[i] == rank) std::copy(local[i].max_location.begin(), local[i].max_location.end(), location.begin() + static_cast<long>(3 * i));
+    if (holder[i] == rank)
+      std::copy(local[i].max_location.begin(), local[i].max_location.end(),
+                location.begin() + static_cast<long>(3 * i));
   }
   MPI_Allreduce(location.data(), location_global.data(), 3 * count, MPI_DOUBLE, MPI_SUM, comm);
   std::vector<Accumulator> global(n);
   for (std::size_t i = 0; i < n; ++i) {
-    global[i] = {max_global[i], reduced_mins[i], reduced_sums[2 * i], reduced_sums[2 * i + 1],
+    global[i] = {max_global[i],
+                 reduced_mins[i],
+                 reduced_sums[2 * i],
+                 reduced_sums[2 * i + 1],
                  {location_global[3 * i], location_global[3 * i + 1], location_global[3 * i + 2]}};
   }
   return global;
@@ -102,9 +107,11 @@ std::vector<double> layer_max_temperatures(const mesh::LocalMesh& mesh,
   std::vector<double> local(mesh.layer_names.size(), kLowest), global(local.size());
   for (std::size_t c = 0; c < mesh.cells.size(); ++c) {
     double& value = local[static_cast<std::size_t>(mesh.cell_layer[c])];
-    for (auto node : mesh.cells[c]) value = std::max(value, temperature[static_cast<std::size_t>(node)]);
+    for (auto node : mesh.cells[c])
+      value = std::max(value, temperature[static_cast<std::size_t>(node)]);
   }
-  MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_MAX, comm);
+  MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_MAX,
+                comm);
   return global;
 }
 
@@ -137,7 +144,8 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
       if (blocks[b].layer != layer) continue;
       if (!centroid_known) {
         solver::HexCoords coords;
-        for (int a = 0; a < 8; ++a) coords[a] = mesh.node_coords[static_cast<std::size_t>(mesh.cells[c][a])];
+        for (int a = 0; a < 8; ++a)
+          coords[a] = mesh.node_coords[static_cast<std::size_t>(mesh.cells[c][a])];
         centre = solver::hex_centroid(coords);
         centroid_known = true;
       }
@@ -156,10 +164,12 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
     const ThermalLoad& load = problem.loads[g];
     if (load.is_boundary_flux) continue;
     auto it = std::find(mesh.layer_names.begin(), mesh.layer_names.end(), load.layer);
-    if (it != mesh.layer_names.end()) layer_power[static_cast<std::size_t>(it - mesh.layer_names.begin())] += scales[g];
+    if (it != mesh.layer_names.end())
+      layer_power[static_cast<std::size_t>(it - mesh.layer_names.begin())] += scales[g];
     if (load.name != load.layer) block_power[load.name] += scales[g];
   }
-  const double ambient = results.has_ambient ? results.ambient_K : std::numeric_limits<double>::quiet_NaN();
+  const double ambient =
+      results.has_ambient ? results.ambient_K : std::numeric_limits<double>::quiet_NaN();
   results.layers.clear();
   results.blocks.clear();
   for (std::size_t l = 0; l < layer_count; ++l) {
@@ -170,7 +180,8 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
     const Accumulator& acc = global[layer_count + b];
     if (!(acc.volume > 0)) continue;
     const auto power = block_power.find(blocks[b].name);
-    results.blocks.push_back(make_stats(blocks[b].name, acc, power == block_power.end() ? 0.0 : power->second, ambient));
+    results.blocks.push_back(
+        make_stats(blocks[b].name, acc, power == block_power.end() ? 0.0 : power->second, ambient));
   }
 }
 

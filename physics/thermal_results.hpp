@@ -16,9 +16,9 @@
 namespace tsvfield::physics {
 
 struct TemperatureStats {
-  std::string name;  // layer name, or "<layer>/<block>"
+  std::string name;                               // layer name, or "<layer>/<block>"
   double t_max_K = 0, t_mean_K = 0, t_min_K = 0;  // mean: volume-weighted
-  std::array<double, 3> max_location{};            // node where t_max_K occurs
+  std::array<double, 3> max_location{};           // node where t_max_K occurs
   double volume_m3 = 0;
   double power_W = 0;  // power of the sources in this layer / block
   // (t_max_K - ambient) / power_W; 0 with has_resistance false where not meaningful
@@ -28,11 +28,11 @@ struct TemperatureStats {
 };
 
 struct HeatBalance {
-  double power_in_W = 0;          // sources + boundary heat fluxes
+  double power_in_W = 0;               // sources + boundary heat fluxes
   double fixed_temperature_out_W = 0;  // through fixed-temperature surfaces (FE reaction)
-  double convection_out_W = 0;    // int h (T - T_amb) over convection surfaces
-  double stored_W = 0;            // rate of change of stored heat (transient)
-  double relative_error = 0;      // |in - out - stored| / the largest of the four terms
+  double convection_out_W = 0;         // int h (T - T_amb) over convection surfaces
+  double stored_W = 0;                 // rate of change of stored heat (transient)
+  double relative_error = 0;           // |in - out - stored| / the largest of the four terms
 };
 
 struct ThermalResults {
@@ -42,7 +42,7 @@ struct ThermalResults {
   solver::SolveStats solver;
   double ambient_K = 0;  // see ThermalProblem::ambient_K (NaN: none or several)
   bool has_ambient = false;
-  double time = 0;       // transient: the end time
+  double time = 0;  // transient: the end time
   // Fields on this rank's part of the mesh.
   std::vector<double> temperature_K;                  // per local node (owned, then ghosts)
   std::vector<std::array<double, 3>> heat_flux_W_m2;  // per local cell, -k grad T at the centroid

@@ -71,8 +71,7 @@ SolveStats solve_steady_linear(const ScalarOperator& op, const std::vector<doubl
   TSV_CHECK(MatMult(a, t, defect));
   TSV_CHECK(VecAYPX(defect, -1.0, b));
   TSV_CHECK(VecSet(correction, 0.0));
-  SolveStats stats =
-      solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
+  SolveStats stats = solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
   TSV_CHECK(VecAXPY(t, 1.0, correction));
   return stats;
 }
@@ -182,7 +181,8 @@ SolveStats solve_steady_nonlinear(const ScalarOperator& op, const ThermalProblem
       ok = outcome.converged;
     }
     if (ok) {
-      if (ramp_steps > 1) stats.method += " (power continuation, " + std::to_string(ramp_steps) + " steps)";
+      if (ramp_steps > 1)
+        stats.method += " (power continuation, " + std::to_string(ramp_steps) + " steps)";
       return stats;
     }
   }
@@ -381,12 +381,13 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
 HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
                          Vec rate, const std::vector<double>& local_t) {
   HeatBalance balance;
-  for (std::size_t g = 0; g < scales.size(); ++g) balance.power_in_W += scales[g] * op.load_total(g);
+  for (std::size_t g = 0; g < scales.size(); ++g)
+    balance.power_in_W += scales[g] * op.load_total(g);
   VecHandle r = op.create_vector();
   op.residual(t, rate, scales, r);
   // R sums to (stored + convection - power) over all rows, and to ~0 over the
   // free rows, so the fixed-temperature surfaces carry -sum of R over theirs.
-  balance.fixed_temperature_out_W = -op.dirichlet_reaction(r);
+  balance.fixed_temperature_out_W = 0.0 - op.dirichlet_reaction(r);  // no "-0" without constraints
   balance.convection_out_W = op.robin_outflow(local_t);
   if (rate) {
     VecHandle steady = op.create_vector();

@@ -144,8 +144,8 @@ HexMatrix hex_stiffness(const HexPoints& points, const std::array<Vec3, 8>& coef
       const Vec3 flux = {k[0] * p.gradient[a][0] * p.weight, k[1] * p.gradient[a][1] * p.weight,
                          k[2] * p.gradient[a][2] * p.weight};
       for (int b = 0; b < kHexNodes; ++b) {
-        matrix[a][b] += flux[0] * p.gradient[b][0] + flux[1] * p.gradient[b][1] +
-                        flux[2] * p.gradient[b][2];
+        matrix[a][b] +=
+            flux[0] * p.gradient[b][0] + flux[1] * p.gradient[b][1] + flux[2] * p.gradient[b][2];
       }
     }
   }

@@ -23,7 +23,7 @@ using FaceVector = std::array<double, 4>;
 
 // Values at one Gauss point of a hexahedron mapped to physical space.
 struct HexPoint {
-  std::array<double, 8> shape{};  // N_a
+  std::array<double, 8> shape{};   // N_a
   std::array<Vec3, 8> gradient{};  // grad N_a (physical)
   Vec3 position{};                 // x
   double weight = 0;               // Gauss weight * det(J)

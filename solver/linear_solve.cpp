@@ -63,8 +63,7 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   if (reason < 0) {
     throw SolverError("linear solver (" + stats.method + ", options prefix -" + prefix +
                       ") did not converge: " + stats.converged_reason + " after " +
-                      std::to_string(iterations) + " iterations, residual " +
-                      std::to_string(norm));
+                      std::to_string(iterations) + " iterations, residual " + std::to_string(norm));
   }
   return stats;
 }

@@ -7,11 +7,11 @@
 namespace tsvfield::solver {
 
 struct SolveStats {
-  std::string method;          // e.g. "cg+hypre", "newtonls", "bdf"
-  int iterations = 0;          // Krylov iterations (summed over Newton steps / time steps)
+  std::string method;  // e.g. "cg+hypre", "newtonls", "bdf"
+  int iterations = 0;  // Krylov iterations (summed over Newton steps / time steps)
   int nonlinear_iterations = 0;
   int time_steps = 0;
-  double residual_norm = 0;    // final (unpreconditioned where the method allows)
+  double residual_norm = 0;  // final (unpreconditioned where the method allows)
   std::string converged_reason;
   double setup_seconds = 0, solve_seconds = 0;
 };

@@ -13,9 +13,13 @@ namespace {
 using mesh::kHexFaceNodes;
 
 // Face-local node order -> hex-local node index.
-int face_node(int face, int i) { return kHexFaceNodes[static_cast<std::size_t>(face)][i]; }
+int face_node(int face, int i) {
+  return kHexFaceNodes[static_cast<std::size_t>(face)][i];
+}
 
-double dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+double dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
 
 double global_sum(double value, MPI_Comm comm) {
   double sum = 0;
@@ -31,8 +35,7 @@ void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
 
 }  // namespace
 
-ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec spec,
-                               MPI_Comm comm)
+ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec spec, MPI_Comm comm)
     : mesh_(mesh), spec_(std::move(spec)), comm_(comm) {
   if (!spec_.diffusion) throw std::invalid_argument("ScalarOperator: no diffusion coefficient");
   if (mesh_.global_node_count > std::numeric_limits<PetscInt>::max()) {
@@ -145,7 +148,8 @@ void ScalarOperator::merge_dirichlet() {
 HexCoords ScalarOperator::cell_coords(std::int32_t cell) const {
   HexCoords coords;
   const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
-  for (int a = 0; a < kHexNodes; ++a) coords[a] = mesh_.node_coords[static_cast<std::size_t>(nodes[a])];
+  for (int a = 0; a < kHexNodes; ++a)
+    coords[a] = mesh_.node_coords[static_cast<std::size_t>(nodes[a])];
   return coords;
 }
 
@@ -181,7 +185,8 @@ MatHandle ScalarOperator::create_matrix() const {
   for (const auto& cell : mesh_.cells) {
     std::array<PetscInt, 8> rows;
     for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(cell[a])];
-    TSV_CHECK(MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+    TSV_CHECK(
+        MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
   }
   for (const auto& pair : spec_.interfaces) {
     std::array<PetscInt, 8> rows;
@@ -191,7 +196,8 @@ MatHandle ScalarOperator::create_matrix() const {
       rows[4 + i] = global_index_[static_cast<std::size_t>(
           mesh_.cells[static_cast<std::size_t>(pair.cell_above)][i])];
     }
-    TSV_CHECK(MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+    TSV_CHECK(
+        MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
   }
   TSV_CHECK(MatAssemblyBegin(preallocator, MAT_FINAL_ASSEMBLY));
   TSV_CHECK(MatAssemblyEnd(preallocator, MAT_FINAL_ASSEMBLY));
@@ -291,8 +297,8 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
         for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] -= fe[a];
       }
       for (const auto& load : spec_.loads[g].faces) {
-        const FaceVector fe = face_load(face_points(face_coords(load.cell, load.face)),
-                                        scales[g] * load.density);
+        const FaceVector fe =
+            face_load(face_points(face_coords(load.cell, load.face)), scales[g] * load.density);
         const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
         for (int a = 0; a < 4; ++a) {
           r_local[static_cast<std::size_t>(nodes[face_node(load.face, a)])] -= fe[a];
@@ -403,7 +409,8 @@ void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const
     }
   }
   for (const auto& face : spec_.robin) {
-    const FaceMatrix me = face_mass(face_points(face_coords(face.cell, face.face)), face.coefficient);
+    const FaceMatrix me =
+        face_mass(face_points(face_coords(face.cell, face.face)), face.coefficient);
     const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
     std::array<PetscInt, 4> rows;
     for (int a = 0; a < 4; ++a) {
@@ -477,7 +484,8 @@ double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual) const {
 double ScalarOperator::load_total(std::size_t group) const {
   const LoadGroup& load = spec_.loads.at(group);
   double total = 0;
-  for (const auto& v : load.volume) total += v.density * hex_volume(hex_points(cell_coords(v.cell)));
+  for (const auto& v : load.volume)
+    total += v.density * hex_volume(hex_points(cell_coords(v.cell)));
   for (const auto& f : load.faces) {
     total += f.density * face_area(face_points(face_coords(f.cell, f.face)));
   }

@@ -130,8 +130,8 @@ class ScalarOperator {
   std::vector<double> local_values(Vec u) const;
 
   // Global sums used for the heat (charge) balance.
-  double dirichlet_reaction(Vec unconstrained_residual) const;  // sum of R over Dirichlet rows
-  double load_total(std::size_t group) const;                   // integral of f_g (scale 1)
+  double dirichlet_reaction(Vec unconstrained_residual) const;     // sum of R over Dirichlet rows
+  double load_total(std::size_t group) const;                      // integral of f_g (scale 1)
   double robin_outflow(const std::vector<double>& local_u) const;  // int h (u - u_ref)
   double total_volume() const;
 

@@ -265,6 +265,39 @@ TEST(CaseReader, RepeatsExpandBottomUpWithOneBasedSuffixes) {
   EXPECT_EQ(hbm.layers[5].tsv_arrays.at(0).extends_through, (std::vector<std::string>{"beol_2"}));
 }
 
+// Nested repeats: the inner suffix first, then the outer one; names outside the
+// group in extends_through are kept.
+TEST(CaseReader, NestedRepeatsAndExtendsThroughOutsideTheGroup) {
+  const Case c = read(R"(name: nested
+stack:
+  footprint: {size: [1 mm, 1 mm]}
+  layers:
+    - repeat: 2
+      layers:
+        - repeat: 2
+          layers:
+            - name: die
+              thickness: 10 um
+              material: silicon
+              tsv_arrays:
+                - {name: t, diameter: 2 um, origin: [0.5 mm, 0.5 mm], extends_through: [cap]}
+            - {name: cap, thickness: 1 um, material: sio2}
+        - {name: spacer, thickness: 5 um, material: silicon}
+    - name: top
+      thickness: 10 um
+      material: silicon
+      tsv_arrays:
+        - {name: t, diameter: 2 um, origin: [0.5 mm, 0.5 mm], extends_through: [lid]}
+    - {name: lid, thickness: 100 um, material: copper}
+)");
+  EXPECT_EQ(
+      layer_names_in_order(c.stack),
+      (std::vector<std::string>{"die_1_1", "cap_1_1", "die_2_1", "cap_2_1", "spacer_1", "die_1_2",
+                                "cap_1_2", "die_2_2", "cap_2_2", "spacer_2", "top", "lid"}));
+  EXPECT_EQ(layer_at(c, 7).tsv_arrays.at(0).extends_through, (std::vector<std::string>{"cap_2_2"}));
+  EXPECT_EQ(layer_at(c, 10).tsv_arrays.at(0).extends_through, (std::vector<std::string>{"lid"}));
+}
+
 TEST(CaseReader, LayerNamesInOrder) {
   const Case c = read(kHbm);
   EXPECT_EQ(layer_names_in_order(c.stack),
@@ -498,6 +531,7 @@ power:
 
 TEST(CaseReader, MissingFileIsAnInputError) {
   EXPECT_THROW(read_case_file("/nonexistent/tsvfield/case.yaml"), InputError);
+  EXPECT_THROW(read_case_file(std::filesystem::temp_directory_path().string()), InputError);
 }
 
 TEST(CaseReader, ErrorsCarryLineColumnAndKeyPath) {

@@ -335,6 +335,43 @@ TEST_F(VtkWriterMpi, PiecesAreBinaryZlibCompressedAndNamedAfterTheIndex) {
   EXPECT_EQ(reader->GetOutput()->GetNumberOfPoints(), 18);
 }
 
+TEST_F(VtkWriterMpi, NameWithDotsAndXmlSpecialCharacters) {
+  const auto dir = shared_scratch("odd_name");
+  const auto mesh = build_block(mpi_rank(), 2, split_by_column);
+  const auto fields = block_fields(mesh, 0.0);
+  const auto pvtu =
+      write_pvtu(dir / "R&D \"v1.2\" <a>", mesh, fields.cells, fields.points, MPI_COMM_WORLD);
+  EXPECT_EQ(pvtu.filename().string(), "R&D \"v1.2\" <a>.pvtu");
+  if (mpi_rank() != 0) return;
+  EXPECT_TRUE(std::filesystem::exists(dir / "R&D \"v1.2\" <a>" / "R&D \"v1.2\" <a>_1.vtu"));
+  auto grid = read_pvtu(pvtu);
+  ASSERT_TRUE(grid);
+  EXPECT_EQ(grid->GetNumberOfCells(), 8);
+  EXPECT_EQ(grid->GetNumberOfPoints(), 36);
+}
+
+TEST_F(VtkWriterMpi, RemovesPiecesLeftByARunOnMoreRanks) {
+  const auto dir = shared_scratch("stale");
+  if (mpi_rank() == 0) {
+    std::filesystem::create_directories(dir / "block");
+    for (const char* name : {"block_2.vtu", "block_17.vtu", "block_x.vtu", "notes.txt"}) {
+      tsvfield::testing::write_text(dir / "block" / name, "from an earlier run");
+    }
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  const auto mesh = build_block(mpi_rank(), 2, split_by_column);
+  const auto fields = block_fields(mesh, 0.0);
+  write_pvtu(dir / "block", mesh, fields.cells, fields.points, MPI_COMM_WORLD);
+  if (mpi_rank() == 0) {
+    EXPECT_TRUE(std::filesystem::exists(dir / "block" / "block_0.vtu"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "block" / "block_1.vtu"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "block" / "block_2.vtu"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "block" / "block_17.vtu"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "block" / "block_x.vtu"));  // not a piece name
+    EXPECT_TRUE(std::filesystem::exists(dir / "block" / "notes.txt"));
+  }
+}
+
 TEST_F(VtkWriterMpi, EmptyRankWritesAnEmptyPiece) {
   const auto dir = shared_scratch("empty_rank");
   const auto mesh = build_block(mpi_rank(), 2, all_on_rank0);

@@ -10,7 +10,9 @@ namespace tsvfield::mesh::testing {
 inline constexpr double kMicron = 1e-6;
 inline constexpr double kPi = 3.14159265358979323846;
 
-inline SourceRef source(const std::string& key) { return SourceRef{"case.yaml", 7, 3, key}; }
+inline SourceRef source(const std::string& key) {
+  return SourceRef{"case.yaml", 7, 3, key};
+}
 
 inline LayerSpec layer(const std::string& name, double thickness_um, const std::string& material,
                        const std::string& fill = "") {
@@ -77,7 +79,8 @@ inline StackSpec chiplet_stack() {
   stack.footprint = rect_um(0, 0, 900, 500);
   LayerSpec interposer = layer("interposer", 100, "silicon");
   interposer.tsv_arrays.push_back(tsv_array("vias", 10, 1, 4, 2, 50, 100));
-  interposer.blocks.push_back({"hot", source("stack.interposer.blocks.hot"), rect_um(500, 300, 650, 420)});
+  interposer.blocks.push_back(
+      {"hot", source("stack.interposer.blocks.hot"), rect_um(500, 300, 650, 420)});
   stack.items.push_back(interposer);
 
   SideBySideSpec group;

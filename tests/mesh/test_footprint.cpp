@@ -116,6 +116,21 @@ TEST(FootprintMesh, ForeignGridLinesCrossingABoxKeepTheMeshConforming) {
   expect_valid_cells(footprint, 0.2);
 }
 
+TEST(FootprintMesh, StaggeredArrayWhoseBoxLinesCrossTheNeighbourRows) {
+  StackSpec spec = tsv_array_stack(1);
+  auto& die = std::get<LayerSpec>(spec.items[1]);
+  die.tsv_arrays[0] = tsv_array("dense", 6, 0.5, 4, 4, 20, 20);
+  die.tsv_arrays[0].layout.pattern = ArrayPattern::staggered;
+  spec.footprint = rect_um(0, 0, 120, 110);
+  StackGeometry geometry = build_stack_geometry(spec);
+  ASSERT_EQ(geometry.sites.size(), 16u);
+  EXPECT_NEAR(geometry.sites[0].box_half, 7 * kMicron, 1e-15);
+  FootprintMesh footprint = build_footprint_mesh(geometry, MeshControls{});
+  expect_exact_circle_areas(geometry, footprint);
+  expect_conforming(geometry, footprint);
+  expect_valid_cells(footprint, 0.2);
+}
+
 TEST(FootprintMesh, ChipletStackConformsToOutlinesAndBlocks) {
   StackGeometry geometry = build_stack_geometry(chiplet_stack());
   MeshControls controls;
@@ -142,7 +157,8 @@ TEST(FootprintMesh, BadControlsAreInputErrors) {
     build_footprint_mesh(geometry, controls);
     FAIL() << "expected an InputError";
   } catch (const InputError& error) {
-    EXPECT_STREQ(error.what(), "mesh.circle_segments: expected a multiple of 4 of at least 8, found 18");
+    EXPECT_STREQ(error.what(),
+                 "mesh.circle_segments: expected a multiple of 4 of at least 8, found 18");
   }
 }
 

@@ -53,7 +53,8 @@ TEST(StackGeometry, MaterialQueryResolvesConductorLinerAndBackground) {
   EXPECT_EQ(centre.conductor, 0);
   EXPECT_EQ(geometry.material_at(beol, x, y + 4.9 * kMicron).material,
             material_id(geometry, "copper"));
-  EXPECT_EQ(geometry.material_at(die, x + 5.5 * kMicron, y).material, material_id(geometry, "sio2"));
+  EXPECT_EQ(geometry.material_at(die, x + 5.5 * kMicron, y).material,
+            material_id(geometry, "sio2"));
   EXPECT_EQ(geometry.material_at(die, x + 6.1 * kMicron, y).material,
             material_id(geometry, "silicon"));
   EXPECT_EQ(geometry.material_at(beol, x + 6.1 * kMicron, y).material,
@@ -165,8 +166,9 @@ TEST(StackGeometryErrors, NonPositiveSizes) {
 TEST(StackGeometryErrors, ColumnOutsideTheFootprint) {
   StackSpec spec = chiplet_stack();
   std::get<SideBySideSpec>(spec.items[1]).columns[1].outline.x1 = 950 * kMicron;
-  EXPECT_EQ(error_of(spec), "case.yaml:7:3: stack.side_by_side.memory.outline: column 'memory' "
-                            "lies outside the package footprint");
+  EXPECT_EQ(error_of(spec),
+            "case.yaml:7:3: stack.side_by_side.memory.outline: column 'memory' "
+            "lies outside the package footprint");
 }
 
 TEST(StackGeometryErrors, FeatureTooCloseToABlockEdge) {

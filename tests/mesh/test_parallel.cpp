@@ -18,7 +18,9 @@ namespace {
 
 using namespace testing;
 
-MPI_Comm world() { return MPI_COMM_WORLD; }
+MPI_Comm world() {
+  return MPI_COMM_WORLD;
+}
 
 double sum_over_ranks(double value) {
   double total = 0;
@@ -108,6 +110,17 @@ TEST(ParallelMesh, CellCountIsTheSumOfNonVoidColumnIntervals) {
   EXPECT_EQ(generated.mesh.cells.size(), generated.mesh.cell_material.size());
   EXPECT_EQ(generated.mesh.cells.size(), generated.mesh.cell_conductor.size());
   EXPECT_EQ(generated.mesh.cells.size(), generated.mesh.cell_zinterval.size());
+}
+
+TEST(ParallelMesh, ProgressGoesFromZeroToOneHundred) {
+  std::vector<int> reported;
+  MeshOptions options;
+  options.progress = [&reported](int percent) { reported.push_back(percent); };
+  parallel_mesh(tsv_array_stack(2), {}, options);
+  ASSERT_GE(reported.size(), 3u);
+  EXPECT_EQ(reported.front(), 0);
+  EXPECT_EQ(reported.back(), 100);
+  EXPECT_TRUE(std::is_sorted(reported.begin(), reported.end()));
 }
 
 TEST(ParallelMesh, SameCellsAndVolumesAsTheSerialMesh) {
@@ -215,8 +228,8 @@ TEST(ParallelMesh, CopperVolumeOfATsvArray) {
     if (mesh.cell_conductor[c] < 0) continue;
     EXPECT_EQ(mesh.material_names[mesh.cell_material[c]], "copper");
     std::int32_t k = mesh.cell_zinterval[c];
-    conductor_volume[mesh.cell_conductor[c]] +=
-        generated.footprint.cell_area(mesh.cell_column[c]) * (mesh.z_levels[k + 1] - mesh.z_levels[k]);
+    conductor_volume[mesh.cell_conductor[c]] += generated.footprint.cell_area(mesh.cell_column[c]) *
+                                                (mesh.z_levels[k + 1] - mesh.z_levels[k]);
   }
   for (std::size_t t = 0; t < mesh.conductors.size(); ++t)
     EXPECT_NEAR(sum_over_ranks(conductor_volume[t]), kPi * radius * radius * height,
@@ -254,8 +267,8 @@ TEST(ParallelMesh, SurfacesOfTheChipletStack) {
   double void_ring = (360 * 420 - 320 * 380) * um2;  // logic column around its die
   EXPECT_NEAR(surface_area(generated, "top"), footprint + void_ring, 1e-9 * footprint);
   EXPECT_NEAR(surface_area(generated, "bottom"), footprint + void_ring, 1e-9 * footprint);
-  double sides = 2 * (900 + 500) * 270 * um2 + 2 * (360 + 420) * 80 * um2 +
-                 2 * (320 + 380) * 80 * um2;
+  double sides =
+      2 * (900 + 500) * 270 * um2 + 2 * (360 + 420) * 80 * um2 + 2 * (320 + 380) * 80 * um2;
   EXPECT_NEAR(surface_area(generated, "sides"), sides, 1e-9 * sides);
   EXPECT_NEAR(surface_area(generated, "lid.bottom"), footprint, 1e-9 * footprint);
   EXPECT_NEAR(surface_area(generated, "base_die.top"), 410 * 420 * um2, 1e-9 * footprint);
@@ -299,8 +312,9 @@ TEST(ParallelMesh, DoubledInterfaceNodes) {
     parallel_mesh(chiplet_stack(), {}, bad);
     ADD_FAILURE() << "expected an InputError";
   } catch (const InputError& error) {
-    EXPECT_STREQ(error.what(), "case.yaml:7:3: interfaces[1]: layer 'core_die' does not sit on "
-                               "layer 'interposer' (no common interface)");
+    EXPECT_STREQ(error.what(),
+                 "case.yaml:7:3: interfaces[1]: layer 'core_die' does not sit on "
+                 "layer 'interposer' (no common interface)");
   }
 }
 

@@ -9,8 +9,9 @@ namespace {
 
 // Deterministic value in [-1, 1] from integer coordinates (splitmix64).
 double hash_unit(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
-  std::uint64_t x = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^
-                    (c + 0x8CB92BA72F3D8DD7ull) * 0x94D049BB133111EBull ^ (d + 1) * 0x2545F4914F6CDD1Dull;
+  std::uint64_t x =
+      a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^
+      (c + 0x8CB92BA72F3D8DD7ull) * 0x94D049BB133111EBull ^ (d + 1) * 0x2545F4914F6CDD1Dull;
   x ^= x >> 30;
   x *= 0xBF58476D1CE4E5B9ull;
   x ^= x >> 27;
@@ -20,12 +21,12 @@ double hash_unit(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_
 }
 
 struct ZLevels {
-  std::vector<double> z;              // level coordinates
-  std::vector<bool> layer_boundary;   // level is a layer boundary (stays planar)
-  std::vector<int> interval_layer;    // layer of each z-interval
-  std::vector<int> plane_below;       // node plane used by cells below level l (top nodes)
-  std::vector<int> plane_above;       // node plane used by cells above level l (bottom nodes)
-  std::vector<int> plane_level;       // level of each node plane
+  std::vector<double> z;                // level coordinates
+  std::vector<bool> layer_boundary;     // level is a layer boundary (stays planar)
+  std::vector<int> interval_layer;      // layer of each z-interval
+  std::vector<int> plane_below;         // node plane used by cells below level l (top nodes)
+  std::vector<int> plane_above;         // node plane used by cells above level l (bottom nodes)
+  std::vector<int> plane_level;         // level of each node plane
   std::vector<int> level_of_layer_top;  // level index at the top of each layer
 };
 
@@ -47,7 +48,8 @@ ZLevels make_levels(const BoxMeshSpec& spec) {
   }
   std::vector<bool> doubled(levels.z.size(), false);
   for (int i : spec.doubled_interfaces) {
-    doubled.at(static_cast<std::size_t>(levels.level_of_layer_top.at(static_cast<std::size_t>(i)))) = true;
+    doubled.at(
+        static_cast<std::size_t>(levels.level_of_layer_top.at(static_cast<std::size_t>(i)))) = true;
   }
   for (std::size_t l = 0; l < levels.z.size(); ++l) {
     levels.plane_below.push_back(static_cast<int>(levels.plane_level.size()));
@@ -88,7 +90,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
   std::vector<mesh::GlobalIndex> offset(static_cast<std::size_t>(ranks) + 1, 0);
   for (int r = 0; r < ranks; ++r) {
     offset[static_cast<std::size_t>(r) + 1] =
-        offset[static_cast<std::size_t>(r)] + static_cast<mesh::GlobalIndex>(node_columns(r)) * (ny + 1) * planes;
+        offset[static_cast<std::size_t>(r)] +
+        static_cast<mesh::GlobalIndex>(node_columns(r)) * (ny + 1) * planes;
   }
   auto global_id = [&](int i, int j, int p) {
     const int r = owner(i);
@@ -98,15 +101,18 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
   const double hx = spec.length_x / nx, hy = spec.length_y / ny;
   auto coords = [&](int i, int j, int p) {
     const int level = levels.plane_level[static_cast<std::size_t>(p)];
-    std::array<double, 3> x = {spec.x0 + hx * i, spec.y0 + hy * j, levels.z[static_cast<std::size_t>(level)]};
+    std::array<double, 3> x = {spec.x0 + hx * i, spec.y0 + hy * j,
+                               levels.z[static_cast<std::size_t>(level)]};
     if (spec.distortion > 0) {
       const auto ui = static_cast<std::uint64_t>(i), uj = static_cast<std::uint64_t>(j),
                  ul = static_cast<std::uint64_t>(level);
       if (i > 0 && i < nx) x[0] += spec.distortion * hx * hash_unit(ui, uj, ul, 0);
       if (j > 0 && j < ny) x[1] += spec.distortion * hy * hash_unit(ui, uj, ul, 1);
       if (!levels.layer_boundary[static_cast<std::size_t>(level)]) {
-        const double hz = std::min(levels.z[static_cast<std::size_t>(level)] - levels.z[static_cast<std::size_t>(level) - 1],
-                                   levels.z[static_cast<std::size_t>(level) + 1] - levels.z[static_cast<std::size_t>(level)]);
+        const double hz = std::min(levels.z[static_cast<std::size_t>(level)] -
+                                       levels.z[static_cast<std::size_t>(level) - 1],
+                                   levels.z[static_cast<std::size_t>(level) + 1] -
+                                       levels.z[static_cast<std::size_t>(level)]);
         x[2] += spec.distortion * hz * hash_unit(ui, uj, ul, 2);
       }
     }
@@ -118,7 +124,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
   // Local index of node (i, j, p): owned ones in global order, then the ghost column i_end.
   auto local_id = [&](int i, int j, int p) -> std::int32_t {
     if (i - i_begin < owned_columns) {
-      return static_cast<std::int32_t>((static_cast<long>(p) * (ny + 1) + j) * owned_columns + (i - i_begin));
+      return static_cast<std::int32_t>((static_cast<long>(p) * (ny + 1) + j) * owned_columns +
+                                       (i - i_begin));
     }
     const long owned_count = static_cast<long>(owned_columns) * (ny + 1) * planes;
     return static_cast<std::int32_t>(owned_count + static_cast<long>(p) * (ny + 1) + j);
@@ -174,7 +181,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
         m.cells.push_back({local_id(i, j, pb), local_id(i + 1, j, pb), local_id(i + 1, j + 1, pb),
                            local_id(i, j + 1, pb), local_id(i, j, pt), local_id(i + 1, j, pt),
                            local_id(i + 1, j + 1, pt), local_id(i, j + 1, pt)});
-        m.cell_material.push_back(find_name(m.material_names, spec.layers[static_cast<std::size_t>(layer)].material));
+        m.cell_material.push_back(
+            find_name(m.material_names, spec.layers[static_cast<std::size_t>(layer)].material));
         m.cell_layer.push_back(layer);
         m.cell_conductor.push_back(-1);
         m.cell_column.push_back(j * nx + i);
@@ -182,8 +190,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
         cell_index[static_cast<std::size_t>(e)].push_back(cell);
         const std::string& name = spec.layers[static_cast<std::size_t>(layer)].name;
         auto add_face = [&](int face, const std::string& surface) {
-          m.surface_faces.push_back({cell, static_cast<std::int8_t>(face),
-                                     find_name(m.surface_names, surface)});
+          m.surface_faces.push_back(
+              {cell, static_cast<std::int8_t>(face), find_name(m.surface_names, surface)});
         };
         if (e == 0) add_face(0, "bottom");
         if (e == intervals - 1) add_face(1, "top");
@@ -197,7 +205,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
     }
   }
   for (std::size_t k = 0; k < spec.doubled_interfaces.size(); ++k) {
-    const int level = levels.level_of_layer_top[static_cast<std::size_t>(spec.doubled_interfaces[k])];
+    const int level =
+        levels.level_of_layer_top[static_cast<std::size_t>(spec.doubled_interfaces[k])];
     const auto& below = cell_index[static_cast<std::size_t>(level) - 1];
     const auto& above = cell_index[static_cast<std::size_t>(level)];
     for (std::size_t c = 0; c < below.size(); ++c) {

@@ -49,8 +49,8 @@ TEST(ScalarOperator, PatchTestReproducesLinearFieldOnDistortedMesh) {
   ScalarOperatorSpec spec;
   spec.diffusion = [&m](const PointContext& p) {
     DiffusionValue k;
-    k.value = m.cell_material[static_cast<std::size_t>(p.cell)] == 0 ? Vec3{1, 2, 3}
-                                                                      : Vec3{1, 2, 3};
+    k.value =
+        m.cell_material[static_cast<std::size_t>(p.cell)] == 0 ? Vec3{1, 2, 3} : Vec3{1, 2, 3};
     return k;
   };
   spec.dirichlet = boundary_nodes(m, exact);
@@ -104,7 +104,8 @@ TEST(ScalarOperator, NonlinearJacobianMatchesFiniteDifferences) {
   for (std::size_t c = 0; c < m.cells.size(); ++c) {
     if (m.cell_zinterval[c] == 0) spec.robin.push_back({static_cast<std::int32_t>(c), 0, 5.0, 0.3});
   }
-  for (const auto& pair : m.interface_faces) spec.interfaces.push_back({pair.cell_below, pair.cell_above, 7.0});
+  for (const auto& pair : m.interface_faces)
+    spec.interfaces.push_back({pair.cell_below, pair.cell_above, 7.0});
   ScalarOperator op(m, spec, PETSC_COMM_WORLD);
   VecHandle u = op.create_vector(), udot = op.create_vector();
   {
@@ -124,7 +125,8 @@ TEST(ScalarOperator, NonlinearJacobianMatchesFiniteDifferences) {
   {
     VecArray dir(d);
     for (std::int64_t i = 0; i < m.owned_node_count; ++i) {
-      dir[static_cast<std::size_t>(i)] = std::cos(static_cast<double>(m.node_global[static_cast<std::size_t>(i)]));
+      dir[static_cast<std::size_t>(i)] =
+          std::cos(static_cast<double>(m.node_global[static_cast<std::size_t>(i)]));
     }
   }
   TSV_CHECK(MatMult(jac, d, jd));

@@ -18,7 +18,9 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr Vec3 kConductivity = {1.0, 2.0, 3.0};
 
-double exact(const Vec3& x) { return std::exp(x[0]) * std::sin(kPi * x[1]) * std::cos(x[2]) + x[0] * x[1]; }
+double exact(const Vec3& x) {
+  return std::exp(x[0]) * std::sin(kPi * x[1]) * std::cos(x[2]) + x[0] * x[1];
+}
 Vec3 exact_gradient(const Vec3& x) {
   const double e = std::exp(x[0]), s = std::sin(kPi * x[1]), c = std::cos(x[2]);
   return {e * s * c + x[1], e * kPi * std::cos(kPi * x[1]) * c + x[0], -e * s * std::sin(x[2])};

@@ -47,9 +47,9 @@ SlabRun solve_slab(const PowerLawSlab& slab, int divisions, double first_guess) 
                      testing::heat_flux("top", slab.flux)};
   const ThermalResults results = solve_thermal(m, materials, spec, {}, PETSC_COMM_WORLD);
   SlabRun run;
-  run.max_error = testing::max_nodal_error(m, results.temperature_K,
-                                           [&](const std::array<double, 3>& x) { return slab.exact(x[2]); },
-                                           PETSC_COMM_WORLD);
+  run.max_error = testing::max_nodal_error(
+      m, results.temperature_K, [&](const std::array<double, 3>& x) { return slab.exact(x[2]); },
+      PETSC_COMM_WORLD);
   run.rise = slab.exact(slab.thickness) - slab.t_bottom;
   run.balance = results.heat_balance.relative_error;
   run.newton = results.solver.nonlinear_iterations;
@@ -64,10 +64,11 @@ void check_convergence(const PowerLawSlab& slab, double first_guess, const char*
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (rank == 0) {
-    std::printf("[ measured ] %s: rise %.3f K; max nodal error %.3e K (20 cells), %.3e K (40 cells), "
-                "ratio %.2f; Newton its %d (%d linear), balance %.2e; %s\n",
-                label, fine.rise, coarse.max_error, fine.max_error, coarse.max_error / fine.max_error,
-                fine.newton, fine.linear, fine.balance, fine.method.c_str());
+    std::printf(
+        "[ measured ] %s: rise %.3f K; max nodal error %.3e K (20 cells), %.3e K (40 cells), "
+        "ratio %.2f; Newton its %d (%d linear), balance %.2e; %s\n",
+        label, fine.rise, coarse.max_error, fine.max_error, coarse.max_error / fine.max_error,
+        fine.newton, fine.linear, fine.balance, fine.method.c_str());
   }
   EXPECT_NE(fine.method.find("newton"), std::string::npos);  // "auto" detected k(T)
   EXPECT_LT(fine.max_error, 2e-4 * fine.rise);

@@ -23,14 +23,16 @@ struct StackLayer {
   int divisions;
 };
 
-BoxMeshSpec stack_box(const std::vector<StackLayer>& layers, int cells_x, int cells_y, double distortion) {
+BoxMeshSpec stack_box(const std::vector<StackLayer>& layers, int cells_x, int cells_y,
+                      double distortion) {
   BoxMeshSpec box;
   box.length_x = 1e-3;
   box.length_y = 0.5e-3;
   box.cells_x = cells_x;
   box.cells_y = cells_y;
   box.distortion = distortion;
-  for (const auto& l : layers) box.layers.push_back({l.name, l.name + "_material", l.thickness, l.divisions});
+  for (const auto& l : layers)
+    box.layers.push_back({l.name, l.name + "_material", l.thickness, l.divisions});
   return box;
 }
 
@@ -94,8 +96,9 @@ TEST(ThermalSteady, MultilayerStackMatchesPiecewiseLinearExactSolution) {
   // The flux is -k dT/dz = -q everywhere.
   for (const auto& flux : results.heat_flux_W_m2) EXPECT_NEAR(flux[2], -q, 1e-7 * q);
   if (m.rank == 0) {
-    std::printf("[ measured ] 1D stack: max nodal error / rise = %.3e, heat balance %.3e, %d CG its\n",
-                worst / rise, results.heat_balance.relative_error, results.solver.iterations);
+    std::printf(
+        "[ measured ] 1D stack: max nodal error / rise = %.3e, heat balance %.3e, %d CG its\n",
+        worst / rise, results.heat_balance.relative_error, results.solver.iterations);
   }
 }
 
@@ -118,7 +121,8 @@ TEST(ThermalSteady, InterfaceResistanceJumpEqualsFluxTimesResistance) {
   const auto layers = node_layer(m);
   double local = 0;
   for (std::size_t i = 0; i < m.node_coords.size(); ++i) {
-    const double exact = stack_exact(kStack, 350.0, q, m.node_coords[i][2], layers[i], 1, resistance);
+    const double exact =
+        stack_exact(kStack, 350.0, q, m.node_coords[i][2], layers[i], 1, resistance);
     local = std::max(local, std::abs(results.temperature_K[i] - exact));
   }
   double worst = 0;
@@ -152,7 +156,8 @@ TEST(ThermalSteady, UniformVolumePowerGivesExactPeakAndResistance) {
   regions["die"].outline = {0, 0, 1e-3, 1e-3};
   regions["die"].blocks["left"] = {0, 0, 0.25e-3, 1e-3};
   regions["die"].blocks["right"] = {0.25e-3, 0, 1e-3, 1e-3};
-  const ThermalResults results = solve_thermal(m, stack_materials(layers), spec, regions, PETSC_COMM_WORLD);
+  const ThermalResults results =
+      solve_thermal(m, stack_materials(layers), spec, regions, PETSC_COMM_WORLD);
   const double q = power / area;
   const double t_top = 300.0 + q * 200e-6 / 100.0 + q * 50e-6 / (2 * 150.0);
   const auto& die = testing::stats_of(results.layers, "die");
@@ -194,15 +199,16 @@ TEST(ThermalSteady, TwoRanksMatchOneRankOnALayeredCaseWithEverything) {
   ThermalSpec spec;
   spec.analysis.type = ThermalAnalysisType::steady;
   spec.analysis.relative_tolerance = 1e-12;
-  spec.boundaries = {testing::convection("bottom", 2e4, 320.0), testing::convection("top", 500.0, 320.0),
-                     testing::heat_flux("sides", -1e3)};
+  spec.boundaries = {testing::convection("bottom", 2e4, 320.0),
+                     testing::convection("top", 500.0, 320.0), testing::heat_flux("sides", -1e3)};
   InterfaceResistance contact;
   contact.lower_layer = "interposer";
   contact.upper_layer = "underfill";
   contact.resistance = 1e-5;
   spec.interfaces = {contact};
   PowerSource mapped = testing::layer_power("die", 0.8);
-  mapped.map_file = std::string(std::getenv("TSVFIELD_SOURCE_DIR")) + "/tests/thermal/data/power_map_2x2.csv";
+  mapped.map_file =
+      std::string(std::getenv("TSVFIELD_SOURCE_DIR")) + "/tests/thermal/data/power_map_2x2.csv";
   PowerSource surface = testing::layer_power("die", 0.3, "hot");
   surface.distribution = PowerDistribution::top_surface;
   spec.power = {mapped, surface};
@@ -212,8 +218,10 @@ TEST(ThermalSteady, TwoRanksMatchOneRankOnALayeredCaseWithEverything) {
 
   const auto parallel_mesh = testing::build_box_mesh(box, PETSC_COMM_WORLD);
   const auto serial_mesh = testing::build_box_mesh(box, PETSC_COMM_SELF);
-  const ThermalResults parallel = solve_thermal(parallel_mesh, materials, spec, regions, PETSC_COMM_WORLD);
-  const ThermalResults serial = solve_thermal(serial_mesh, materials, spec, regions, PETSC_COMM_SELF);
+  const ThermalResults parallel =
+      solve_thermal(parallel_mesh, materials, spec, regions, PETSC_COMM_WORLD);
+  const ThermalResults serial =
+      solve_thermal(serial_mesh, materials, spec, regions, PETSC_COMM_SELF);
   ASSERT_EQ(parallel.layers.size(), serial.layers.size());
   for (std::size_t l = 0; l < serial.layers.size(); ++l) {
     const double rise = serial.layers[l].t_max_K - 320.0;
@@ -226,7 +234,8 @@ TEST(ThermalSteady, TwoRanksMatchOneRankOnALayeredCaseWithEverything) {
   }
   const auto& hot = testing::stats_of(parallel.blocks, "die/hot");
   EXPECT_NEAR(hot.power_W, 0.3, 1e-12);
-  EXPECT_NEAR(hot.t_max_K, testing::stats_of(serial.blocks, "die/hot").t_max_K, 1e-8 * (hot.t_max_K - 320));
+  EXPECT_NEAR(hot.t_max_K, testing::stats_of(serial.blocks, "die/hot").t_max_K,
+              1e-8 * (hot.t_max_K - 320));
   // Heat in = 0.8 + 0.3 W of sources minus what the sides' negative flux draws out.
   const double sides_area = 2 * (1e-3 + 0.5e-3) * 160e-6;
   EXPECT_NEAR(parallel.heat_balance.power_in_W, 1.1 - 1e3 * sides_area, 1e-10);
@@ -242,13 +251,15 @@ TEST(ThermalSteady, TwoRanksMatchOneRankOnALayeredCaseWithEverything) {
     const auto it = serial_values.find(key);
     ASSERT_NE(it, serial_values.end());
     ASSERT_EQ(it->second.size(), values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) worst = std::max(worst, std::abs(values[i] - it->second[i]));
+    for (std::size_t i = 0; i < values.size(); ++i)
+      worst = std::max(worst, std::abs(values[i] - it->second[i]));
   }
   EXPECT_LT(worst, 1e-8 * rise);
   if (parallel_mesh.rank == 0) {
-    std::printf("[ measured ] %d ranks vs 1: max nodal difference / rise = %.3e; balance %.3e (%d its)\n",
-                parallel_mesh.rank_count, worst / rise, parallel.heat_balance.relative_error,
-                parallel.solver.iterations);
+    std::printf(
+        "[ measured ] %d ranks vs 1: max nodal difference / rise = %.3e; balance %.3e (%d its)\n",
+        parallel_mesh.rank_count, worst / rise, parallel.heat_balance.relative_error,
+        parallel.solver.iterations);
   }
 }
 
@@ -263,10 +274,11 @@ TEST(ThermalSteady, BadInputNamesTheItem) {
     solve_thermal(m, stack_materials(kStack), spec, {}, PETSC_COMM_WORLD);
     FAIL() << "expected InputError";
   } catch (const InputError& error) {
-    EXPECT_EQ(std::string(error.what()).rfind(
-                  "case.yaml:12:5: thermal.boundaries[0].surface: unknown surface 'topp' (surfaces: top, "
-                  "bottom, sides, substrate.top",
-                  0),
+    EXPECT_EQ(std::string(error.what())
+                  .rfind("case.yaml:12:5: thermal.boundaries[0].surface: unknown surface 'topp' "
+                         "(surfaces: top, "
+                         "bottom, sides, substrate.top",
+                         0),
               0u)
         << error.what();
   }

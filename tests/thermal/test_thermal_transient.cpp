@@ -59,7 +59,8 @@ TransientRun run_slab(TimeScheme scheme, int steps, int cells) {
   run.results = solve_thermal(m, materials, spec, {}, PETSC_COMM_WORLD, options);
   run.max_error = testing::max_nodal_error(
       m, run.results.temperature_K,
-      [](const std::array<double, 3>& x) { return fourier_exact(x[2], kEndTime); }, PETSC_COMM_WORLD);
+      [](const std::array<double, 3>& x) { return fourier_exact(x[2], kEndTime); },
+      PETSC_COMM_WORLD);
   return run;
 }
 
@@ -67,10 +68,12 @@ void print(const char* label, const TransientRun& coarse, const TransientRun& fi
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (rank == 0) {
-    std::printf("[ measured ] %s: max error %.3e K (dt), %.3e K (dt/2), ratio %.2f; balance %.2e; %s, %d steps\n",
-                label, coarse.max_error, fine.max_error, coarse.max_error / fine.max_error,
-                fine.results.heat_balance.relative_error, fine.results.solver.method.c_str(),
-                fine.results.solver.time_steps);
+    std::printf(
+        "[ measured ] %s: max error %.3e K (dt), %.3e K (dt/2), ratio %.2f; balance %.2e; %s, %d "
+        "steps\n",
+        label, coarse.max_error, fine.max_error, coarse.max_error / fine.max_error,
+        fine.results.heat_balance.relative_error, fine.results.solver.method.c_str(),
+        fine.results.solver.time_steps);
   }
 }
 
