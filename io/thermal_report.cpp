@@ -1,5 +1,6 @@
 #include "io/thermal_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -103,16 +104,34 @@ const std::vector<std::string> kStatsColumns = {
     "name",    "kind",    "t_max_K", "t_mean_K", "t_min_K",           "t_max_degC",
     "x_max_m", "y_max_m", "z_max_m", "power_W",  "resistance_K_per_W"};
 
-std::string format_row(const physics::TemperatureStats& stats, const std::string& kind) {
+// Temperatures print in degC for packages near room temperature and in kelvin for
+// cryogenic ones (-268.6 degC says less than 4.5 K).
+struct TemperatureUnit {
+  const char* label;
+  double offset;
+};
+
+TemperatureUnit table_unit(const physics::ThermalResults& results) {
+  double t_max = 0;
+  for (const auto& stats : results.layers) t_max = std::max(t_max, stats.t_max_K);
+  constexpr double kCryogenicLimit_K = 150;
+  return t_max < kCryogenicLimit_K ? TemperatureUnit{"K", 0} : TemperatureUnit{"C", kCelsiusOffset};
+}
+
+std::string format_row(const physics::TemperatureStats& stats, const std::string& kind,
+                       const TemperatureUnit& unit) {
   char buffer[256];
-  std::string resistance =
-      stats.has_resistance ? std::to_string(stats.resistance_K_per_W).substr(0, 8) : "-";
-  std::snprintf(buffer, sizeof buffer,
-                "%-26s %-10s %9.3f %9.3f %9.3f %9.3f  (%8.3f,%8.3f,%8.1f) %9.4g %10s\n",
-                stats.name.c_str(), kind.c_str(), stats.t_max_K - kCelsiusOffset,
-                stats.t_mean_K - kCelsiusOffset, stats.t_min_K - kCelsiusOffset, stats.t_max_K,
-                stats.max_location[0] * 1e3, stats.max_location[1] * 1e3,
-                stats.max_location[2] * 1e6, stats.power_W, resistance.c_str());
+  std::string resistance = "-";
+  if (stats.has_resistance) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.4g", stats.resistance_K_per_W);
+    resistance = value;
+  }
+  std::snprintf(
+      buffer, sizeof buffer, "%-26s %-10s %9.3f %9.3f %9.3f  (%8.3f,%8.3f,%8.1f) %9.4g %10s\n",
+      stats.name.c_str(), kind.c_str(), stats.t_max_K - unit.offset, stats.t_mean_K - unit.offset,
+      stats.t_min_K - unit.offset, stats.max_location[0] * 1e3, stats.max_location[1] * 1e3,
+      stats.max_location[2] * 1e6, stats.power_W, resistance.c_str());
   return buffer;
 }
 
@@ -172,20 +191,24 @@ CsvTable thermal_history_table(const physics::ThermalResults& results) {
 std::string format_thermal_table(const physics::ThermalResults& results,
                                  const mesh::StackGeometry& geometry) {
   std::string text;
+  TemperatureUnit unit = table_unit(results);
+  std::string t_max = std::string("Tmax[") + unit.label + "]";
+  std::string t_mean = std::string("Tmean[") + unit.label + "]";
+  std::string t_min = std::string("Tmin[") + unit.label + "]";
   char header[256];
-  std::snprintf(header, sizeof header, "%-26s %-10s %9s %9s %9s %9s  %-28s %9s %10s\n", "layer",
-                "kind", "Tmax[C]", "Tmean[C]", "Tmin[C]", "Tmax[K]", "  at (x mm, y mm, z um)",
-                "P [W]", "R [K/W]");
+  std::snprintf(header, sizeof header, "%-26s %-10s %9s %9s %9s  %-28s %9s %10s\n", "layer", "kind",
+                t_max.c_str(), t_mean.c_str(), t_min.c_str(), "  at (x mm, y mm, z um)", "P [W]",
+                "R [K/W]");
   text += header;
   for (const auto& stats : results.layers) {
-    text += format_row(stats, layer_kind(geometry, stats.name));
+    text += format_row(stats, layer_kind(geometry, stats.name), unit);
   }
   if (!results.blocks.empty()) {
     text += "\n";
     std::string block_header = header;
     block_header.replace(0, 5, "block");
     text += block_header;
-    for (const auto& stats : results.blocks) text += format_row(stats, "block");
+    for (const auto& stats : results.blocks) text += format_row(stats, "block", unit);
   }
   const auto& balance = results.heat_balance;
   char footer[256];

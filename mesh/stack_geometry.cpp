@@ -16,6 +16,9 @@ constexpr double kMinBoxRatio = 1.05;
 // Preferred box half size relative to the outermost radius (the box holds the graded
 // rings around the circles; the tensor grid takes over outside).
 constexpr double kPreferredBoxRatio = 2.0;
+// Neighbouring boxes are made to touch when the preferred size leaves less than this
+// factor of room (see check_sites_and_size_boxes).
+constexpr double kTouchRatio = 1.25;
 
 std::string um(double metres) {
   char text[64];
@@ -494,7 +497,7 @@ class GeometryBuilder {
     if (sites.empty()) return;
     double largest = 0;
     for (const auto& site : sites) largest = std::max(largest, outer_radius(site));
-    double bucket = 2 * kPreferredBoxRatio * largest;
+    double bucket = 2 * kPreferredBoxRatio * kTouchRatio * largest;
     const Rect& fp = spec_.footprint;
     int nx = std::max(1, static_cast<int>(std::ceil(fp.width() / bucket)));
     int ny = std::max(1, static_cast<int>(std::ceil(fp.height() / bucket)));
@@ -515,7 +518,7 @@ class GeometryBuilder {
     for (int s = 0; s < static_cast<int>(sites.size()); ++s) {
       Site& site = sites[s];
       double radius = outer_radius(site);
-      site.box_half = kPreferredBoxRatio * radius;
+      double split = INFINITY;  // largest half size leaving room for every neighbour's box
       int bx, by;
       bucket_of(site.x, site.y, bx, by);
       for (int ny_ = std::max(0, by - 1); ny_ <= std::min(ny - 1, by + 1); ++ny_)
@@ -526,8 +529,12 @@ class GeometryBuilder {
             double other = outer_radius(sites[t]);
             double chebyshev =
                 std::max(std::abs(site.x - sites[t].x), std::abs(site.y - sites[t].y));
-            site.box_half = std::min(site.box_half, chebyshev * radius / (radius + other));
+            split = std::min(split, chebyshev * radius / (radius + other));
           }
+      // Boxes that would almost touch are made to touch: the thin strips of grid cells
+      // left between them would run across the whole footprint.
+      double preferred = kPreferredBoxRatio * radius;
+      site.box_half = split <= kTouchRatio * preferred ? split : preferred;
       shrink_box_away_from_edges(site);
       if (site.box_half < kMinBoxRatio * radius * (1 - 1e-12))
         throw InputError(geometry_.arrays[site.features.front().array].source,

@@ -210,8 +210,9 @@ bool solve_dense(std::vector<double> a, std::vector<double>& b, std::size_t n, s
 // Temperatures at the 8 Gauss points and the centroid of every local cell.
 class CellTemperatures {
  public:
-  CellTemperatures(const mesh::LocalMesh& mesh, const ConductionTemperatureField& field)
-      : constant_(field.constant_K) {
+  CellTemperatures(const mesh::LocalMesh& mesh, const ConductionTemperatureField& field,
+                   double constant_K)
+      : constant_(constant_K) {
     if (field.node_K) values_ = cell_point_values(mesh, *field.node_K);
   }
   // point -1: the centroid.
@@ -287,12 +288,9 @@ void compute_fields(const mesh::LocalMesh& mesh, const Coefficient& sigma,
 
 }  // namespace
 
-bool material_conducts(const Material& material, double threshold) {
+bool material_conducts(const Material& material, double threshold, double temperature_K) {
   const Property& sigma = material.electrical_conductivity;
-  if (!sigma.is_defined()) return false;
-  if (sigma.is_constant()) return sigma(300.0) > threshold;
-  const auto& values = sigma.table_values();
-  return *std::max_element(values.begin(), values.end()) > threshold;
+  return sigma.is_defined() && sigma(temperature_K) > threshold;
 }
 
 ConductionResults solve_conduction(const mesh::LocalMesh& mesh, const MaterialLibrary& materials,
@@ -301,17 +299,15 @@ ConductionResults solve_conduction(const mesh::LocalMesh& mesh, const MaterialLi
                                    const ConductionOptions& options) {
   solver::insert_options(options.petsc_options);
   validate_spec(spec);
-  if (!temperature.node_K && !(temperature.constant_K > 0)) {
-    throw InputError(spec.source, "temperature must be above 0 K");
-  }
   const auto table = mesh_material_table(mesh, materials, spec.source);
   ConductionResults results;
   Coefficient sigma;
-  sigma.temperature = std::make_shared<const CellTemperatures>(mesh, temperature);
+  sigma.temperature =
+      std::make_shared<const CellTemperatures>(mesh, temperature, spec.temperature_K);
   results.conducting.resize(mesh.cells.size());
   for (std::size_t cell = 0; cell < mesh.cells.size(); ++cell) {
     const Material* m = table[static_cast<std::size_t>(mesh.cell_material[cell])];
-    const bool conducts = material_conducts(*m, spec.insulator_threshold);
+    const bool conducts = material_conducts(*m, spec.insulator_threshold, spec.temperature_K);
     results.conducting[cell] = conducts;
     sigma.cell_material.push_back(conducts ? m : nullptr);
   }
@@ -342,15 +338,15 @@ ConductionResults solve_conduction(const mesh::LocalMesh& mesh, const MaterialLi
     voltage[t] = spec.terminals[t].drive == TerminalDrive::voltage;
     current[t] = !voltage[t];
     in_matrix[t] = std::find(matrix_index.begin(), matrix_index.end(), t) != matrix_index.end();
-    not_in_matrix[t] = !in_matrix[t] && voltage[t];
+    not_in_matrix[t] = !in_matrix[t];
   }
   require_reference(
       labels, node_group, current, voltage, spec,
       "its conductors reach no fixed-voltage terminal, so its potential is undetermined", comm);
   if (!matrix_index.empty()) {
     require_reference(labels, node_group, in_matrix, not_in_matrix, spec,
-                      "the resistance matrix needs a fixed-voltage terminal outside the matrix "
-                      "(the reference) in the conducting region of every matrix terminal",
+                      "the resistance matrix needs a terminal outside the matrix (the reference, "
+                      "held at 0 V) in the conducting region of every matrix terminal",
                       comm);
   }
   pin_unreached_nodes(labels, node_group, comm);

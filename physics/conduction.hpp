@@ -29,11 +29,10 @@
 
 namespace tsvfield::physics {
 
-// The temperature sigma(T) is evaluated at: a constant, or a field per local node.
+// The temperature field sigma(T) is evaluated at, per local node (owned, then
+// ghosts), e.g. a thermal solution; null: ConductionSpec::temperature_K everywhere.
 struct ConductionTemperatureField {
-  double constant_K = 300;
-  const std::vector<double>* node_K =
-      nullptr;  // per local node (owned, then ghosts); null: constant
+  const std::vector<double>* node_K = nullptr;
 };
 
 struct ConductionOptions {
@@ -51,7 +50,7 @@ struct TerminalResult {
 struct ConductionResults {
   std::vector<TerminalResult> terminals;  // in spec order
   // Resistance matrix between ConductionSpec::resistance_terminals (row-major,
-  // N x N): V_i = sum_j R_ij I_j with the other terminals at 0 V; and the
+  // N x N): V_i = sum_j R_ij I_j with every other terminal at 0 V; and the
   // short-circuit conductance matrix G = R^-1 (I_i = sum_j G_ij V_j).
   std::vector<std::string> matrix_terminals;
   std::vector<double> resistance_ohm;
@@ -80,7 +79,7 @@ ConductionResults solve_conduction(const mesh::LocalMesh& mesh, const MaterialLi
                                    const ConductionTemperatureField& temperature, MPI_Comm comm,
                                    const ConductionOptions& options = {});
 
-// Whether a material conducts (its sigma exceeds `threshold` somewhere in its table).
-bool material_conducts(const Material& material, double threshold);
+// Whether a material conducts: its sigma at `temperature_K` exceeds `threshold`.
+bool material_conducts(const Material& material, double threshold, double temperature_K);
 
 }  // namespace tsvfield::physics

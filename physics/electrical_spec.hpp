@@ -60,11 +60,13 @@ struct ConductionSpec {
   std::vector<TerminalSpec> terminals;  // at least one voltage terminal
   ConductionTemperature temperature_mode = ConductionTemperature::constant;
   double temperature_K = 300;
-  // Resistance matrix: the names of the terminals it is taken between; the
-  // remaining voltage terminals are the reference (held at 0 V in those solves).
-  // Empty: no matrix.
+  // Resistance matrix: the names of the terminals it is taken between; every
+  // other terminal (whatever its drive) is the reference, held at 0 V in those
+  // solves. Empty: no matrix.
   std::vector<std::string> resistance_terminals;
-  // Materials whose sigma is at most this are insulators (S/m); 0: exactly sigma == 0.
+  // Materials whose sigma at temperature_K is at most this (S/m) are insulators
+  // and take no part (e.g. 100 S/m leaves lightly doped silicon out); the set of
+  // conducting cells is fixed at temperature_K also in coupled analyses.
   double insulator_threshold = 0;
   double relative_tolerance = 1e-10;  // of each linear solve
 };

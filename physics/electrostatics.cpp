@@ -63,7 +63,7 @@ std::vector<int> classify_cells(const mesh::LocalMesh& mesh, const MaterialLibra
                                          mesh.material_names[m]) != spec.semiconductors.end();
     if (semiconductor) {
       material_group[m] = spec.silicon == SiliconTreatment::grounded ? n : kDielectricCell;
-    } else if (material_conducts(*table[m], 0.0)) {
+    } else if (material_conducts(*table[m], 0.0, spec.temperature_K)) {
       material_group[m] = n;  // metal outside the listed conductors: grounded
     } else if (!(table[m]->relative_permittivity > 0)) {
       throw InputError(spec.source, "material '" + mesh.material_names[m] +

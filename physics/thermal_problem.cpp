@@ -87,12 +87,6 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-bool inside(const mesh::Rect& rect, double x, double y) {
-  // A relative tolerance keeps cells whose centroid sits on an edge by round-off.
-  const double tol = 1e-9 * std::max(rect.width(), rect.height());
-  return x >= rect.x0 - tol && x <= rect.x1 + tol && y >= rect.y0 - tol && y <= rect.y1 + tol;
-}
-
 solver::HexCoords cell_coords(const mesh::LocalMesh& mesh, std::size_t cell) {
   solver::HexCoords coords;
   for (int a = 0; a < 8; ++a) {
@@ -186,7 +180,7 @@ std::vector<std::int32_t> select_cells(const mesh::LocalMesh& mesh, int layer,
     if (mesh.cell_layer[c] != layer) continue;
     if (block) {
       const Vec3 centre = solver::hex_centroid(cell_coords(mesh, c));
-      if (!inside(*block, centre[0], centre[1])) continue;
+      if (!rect_contains(*block, centre[0], centre[1])) continue;
     }
     cells.push_back(static_cast<std::int32_t>(c));
   }
@@ -206,7 +200,7 @@ std::vector<mesh::BoundaryFace> select_faces(const mesh::LocalMesh& mesh, int su
         x += p[0] / 4;
         y += p[1] / 4;
       }
-      if (!inside(*block, x, y)) continue;
+      if (!rect_contains(*block, x, y)) continue;
     }
     faces.push_back(face);
   }
@@ -391,6 +385,11 @@ void add_interfaces(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
 }
 
 }  // namespace
+
+bool rect_contains(const mesh::Rect& rect, double x, double y) {
+  const double tol = 1e-9 * std::max(rect.width(), rect.height());
+  return x >= rect.x0 - tol && x <= rect.x1 + tol && y >= rect.y0 - tol && y <= rect.y1 + tol;
+}
 
 double PowerMap::at(double x, double y, const mesh::Rect& outline) const {
   const double fx = (x - outline.x0) / outline.width();

@@ -25,6 +25,11 @@ struct LayerRegions {
 };
 using StackRegions = std::map<std::string, LayerRegions>;  // by layer name
 
+// Whether a point lies in a rectangle, with a relative tolerance of 1e-9 of its
+// size (cells whose centroid sits on an edge by round-off count as inside).
+// Used alike for power blocks and block statistics.
+bool rect_contains(const mesh::Rect& rect, double x, double y);
+
 // A grid of relative power densities over a rectangle, piecewise constant.
 // File format (CSV, commas or blanks): one line per grid row, the FIRST line
 // being the row at the largest y (the map reads like a plan view from above),

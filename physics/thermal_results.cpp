@@ -149,8 +149,7 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
         centre = solver::hex_centroid(coords);
         centroid_known = true;
       }
-      const auto& r = blocks[b].rect;
-      if (centre[0] >= r.x0 && centre[0] <= r.x1 && centre[1] >= r.y0 && centre[1] <= r.y1) {
+      if (rect_contains(blocks[b].rect, centre[0], centre[1])) {
         add_cell(local[layer_count + b], mesh, c, temperature);
       }
     }

@@ -127,8 +127,17 @@ NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix,
   MatHandle j = op.create_matrix();
   TSV_CHECK(SNESSetFunction(snes, r, snes_function, &ctx));
   TSV_CHECK(SNESSetJacobian(snes, j, j, snes_jacobian, &ctx));
+  // Defaults on the objects (any -<prefix>snes_/ksp_ option overrides them):
+  // Newton with backtracking, GMRES (the Jacobian with dk/dT is not symmetric).
   TSV_CHECK(SNESSetType(snes, SNESNEWTONLS));
   TSV_CHECK(SNESSetTolerances(snes, atol, rtol, PETSC_DEFAULT, 50, 10000));
+  SNESLineSearch line_search = nullptr;
+  TSV_CHECK(SNESGetLineSearch(snes, &line_search));
+  TSV_CHECK(SNESLineSearchSetType(line_search, SNESLINESEARCHBT));
+  KSP ksp = nullptr;
+  TSV_CHECK(SNESGetKSP(snes, &ksp));
+  TSV_CHECK(KSPSetType(ksp, KSPGMRES));
+  TSV_CHECK(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(SNESSetFromOptions(snes));
   PetscErrorCode code = 0;
   {
@@ -155,8 +164,6 @@ SolveStats solve_steady_nonlinear(const ScalarOperator& op, const ThermalProblem
                                   const std::vector<double>& scales, Vec t,
                                   const std::string& prefix, double relative_tolerance) {
   solver::set_elliptic_defaults(prefix, false);
-  solver::set_default_option(prefix, "ksp_rtol", "1e-8");
-  solver::set_default_option(prefix, "snes_linesearch_type", "bt");
   // The absolute tolerance makes the residual small against the power, so the
   // heat balance closes even when the first residual is already small.
   double power = 0;
@@ -298,8 +305,6 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
   }
   const std::string& prefix = options.prefix;
   solver::set_elliptic_defaults(prefix, !problem.nonlinear);
-  if (!problem.nonlinear) solver::set_default_option(prefix, "snes_type", "ksponly");
-  solver::set_default_option(prefix, "ksp_rtol", "1e-10");
 
   TransientContext ctx;
   ctx.op = &op;
@@ -336,8 +341,21 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
   TSV_CHECK(TSGetAdapt(ts, &adapt));
   TSV_CHECK(TSAdaptSetType(adapt, analysis.adaptive ? TSADAPTBASIC : TSADAPTNONE));
   if (analysis.adaptive) {
-    TSV_CHECK(TSSetTolerances(ts, 1e-3, nullptr, 1e-3, nullptr));  // K (abs), relative
+    // Local error per step <= 0.01 K + 1e-5 T: absolute temperature is what matters
+    // (a relative tolerance alone would allow 0.3 K at 300 K but 4e-5 K at 4 K).
+    // Override with -<prefix>ts_atol / -<prefix>ts_rtol.
+    TSV_CHECK(TSSetTolerances(ts, 1e-2, nullptr, 1e-5, nullptr));
   }
+  // Defaults on the objects (any -<prefix>snes_/ksp_ option overrides them): a
+  // linear problem needs one linear solve per step (ksponly, CG on the
+  // symmetric shift*C + K); a nonlinear one Newton with GMRES.
+  SNES snes = nullptr;
+  KSP ksp = nullptr;
+  TSV_CHECK(TSGetSNES(ts, &snes));
+  TSV_CHECK(SNESSetType(snes, problem.nonlinear ? SNESNEWTONLS : SNESKSPONLY));
+  TSV_CHECK(SNESGetKSP(snes, &ksp));
+  TSV_CHECK(KSPSetType(ksp, problem.nonlinear ? KSPGMRES : KSPCG));
+  TSV_CHECK(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(TSMonitorSet(ts, ts_monitor, &ctx, nullptr));
   TSV_CHECK(TSSetFromOptions(ts));
   PetscErrorCode code = 0;

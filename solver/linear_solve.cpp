@@ -12,13 +12,14 @@ std::string ksp_reason_name(KSPConvergedReason reason) {
 }
 
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
-                               double relative_tolerance) {
+                               double relative_tolerance, bool symmetric) {
   MPI_Comm comm = PETSC_COMM_WORLD;
   TSV_CHECK(PetscObjectGetComm(reinterpret_cast<PetscObject>(a), &comm));
   KspHandle ksp;
   TSV_CHECK(KSPCreate(comm, ksp.out()));
   TSV_CHECK(KSPSetOperators(ksp, a, a));
   TSV_CHECK(KSPSetOptionsPrefix(ksp, prefix.c_str()));
+  TSV_CHECK(KSPSetType(ksp, symmetric ? KSPCG : KSPGMRES));
   TSV_CHECK(KSPSetTolerances(ksp, relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
   TSV_CHECK(KSPSetFromOptions(ksp));

@@ -16,11 +16,12 @@ struct SolveStats {
   double setup_seconds = 0, solve_seconds = 0;
 };
 
-// Solves A x = b with the KSP configured by "-<prefix>..." options (defaults
-// from set_elliptic_defaults); x is the initial guess. Throws SolverError when
-// the solver diverges.
+// Solves A x = b with CG (GMRES when symmetric is false) and the options
+// "-<prefix>..." (preconditioner defaults from set_elliptic_defaults; any
+// option overrides); x is the initial guess. Throws SolverError when the
+// solver diverges.
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
-                               double relative_tolerance);
+                               double relative_tolerance, bool symmetric = true);
 
 // Name of a KSP / SNES / TS converged reason, e.g. "CONVERGED_RTOL".
 std::string ksp_reason_name(KSPConvergedReason reason);

@@ -11,6 +11,7 @@ MultiRhsSolver::MultiRhsSolver(Mat a, const std::string& prefix, double relative
   TSV_CHECK(KSPCreate(comm, ksp_.out()));
   TSV_CHECK(KSPSetOperators(ksp_, a, a));
   TSV_CHECK(KSPSetOptionsPrefix(ksp_, prefix.c_str()));
+  TSV_CHECK(KSPSetType(ksp_, KSPCG));  // set_elliptic_defaults no longer sets the Krylov method
   TSV_CHECK(KSPSetTolerances(ksp_, relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   TSV_CHECK(KSPSetFromOptions(ksp_));

@@ -39,8 +39,10 @@ void set_default_option(const std::string& prefix, const std::string& name,
   TSV_CHECK(PetscOptionsSetValue(nullptr, full.c_str(), value.empty() ? nullptr : value.c_str()));
 }
 
-void set_elliptic_defaults(const std::string& prefix, bool symmetric) {
-  set_default_option(prefix, "ksp_type", symmetric ? "cg" : "gmres");
+void set_elliptic_defaults(const std::string& prefix, bool /*symmetric*/) {
+  // The Krylov method is set on the object by the solve function (CG for
+  // symmetric systems, GMRES inside Newton), not here: an option in the global
+  // database would carry over to a later solve of another kind with this prefix.
   set_default_option(prefix, "pc_type", "hypre");
   set_default_option(prefix, "pc_hypre_type", "boomeramg");
   // 3D elliptic with thin layers and 1000:1 contrast: a strong threshold of 0.5-0.7

@@ -15,8 +15,11 @@ void insert_options(const std::vector<std::string>& words);
 void set_default_option(const std::string& prefix, const std::string& name,
                         const std::string& value);
 
-// The defaults tsvfield uses for elliptic problems: CG + BoomerAMG tuned for
-// thin layers and large coefficient contrast (see docs/verification.md).
+// The preconditioner defaults tsvfield uses for elliptic problems: BoomerAMG
+// tuned for thin layers and large coefficient contrast (docs/verification.md).
+// The Krylov method is not set here but by the solve function on its KSP
+// (solve_linear_system: CG), so that solves of different kinds can share a
+// prefix; `symmetric` is kept for source compatibility and ignored.
 void set_elliptic_defaults(const std::string& prefix, bool symmetric);
 
 }  // namespace tsvfield::solver

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -171,43 +172,131 @@ VecHandle ScalarOperator::create_vector() const {
   return vec;
 }
 
+std::vector<std::array<std::int32_t, 8>> ScalarOperator::coupled_node_sets() const {
+  // Cells, and interface pairs (4 nodes below + 4 above), each couple 8 nodes.
+  std::vector<std::array<std::int32_t, 8>> sets(mesh_.cells.begin(), mesh_.cells.end());
+  for (const auto& pair : spec_.interfaces) {
+    std::array<std::int32_t, 8> nodes;
+    for (int i = 0; i < 4; ++i) {
+      nodes[i] = mesh_.cells[static_cast<std::size_t>(pair.cell_below)][4 + i];
+      nodes[4 + i] = mesh_.cells[static_cast<std::size_t>(pair.cell_above)][i];
+    }
+    sets.push_back(nodes);
+  }
+  return sets;
+}
+
 MatHandle ScalarOperator::create_matrix() const {
   const auto owned = static_cast<PetscInt>(mesh_.owned_node_count);
   const auto global = static_cast<PetscInt>(mesh_.global_node_count);
-  // Symbolic assembly into a MATPREALLOCATOR gives exact counts, including the
-  // rows this rank contributes to but does not own.
-  MatHandle preallocator;
-  TSV_CHECK(MatCreate(comm_, preallocator.out()));
-  TSV_CHECK(MatSetType(preallocator, MATPREALLOCATOR));
-  TSV_CHECK(MatSetSizes(preallocator, owned, owned, global, global));
-  TSV_CHECK(MatSetUp(preallocator));
-  const std::array<PetscScalar, 64> zeros{};
-  for (const auto& cell : mesh_.cells) {
-    std::array<PetscInt, 8> rows;
-    for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(cell[a])];
-    TSV_CHECK(
-        MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+  const auto begin = static_cast<PetscInt>(mesh_.owned_node_begin);
+  const auto sets = coupled_node_sets();
+  const std::size_t local_count = global_index_.size();
+
+  // Node -> coupled sets (CSR), then each row's columns as sorted global indices.
+  std::vector<std::size_t> offset(local_count + 1, 0);
+  for (const auto& set : sets) {
+    for (auto node : set) ++offset[static_cast<std::size_t>(node) + 1];
   }
-  for (const auto& pair : spec_.interfaces) {
-    std::array<PetscInt, 8> rows;
-    for (int i = 0; i < 4; ++i) {
-      rows[i] = global_index_[static_cast<std::size_t>(
-          mesh_.cells[static_cast<std::size_t>(pair.cell_below)][4 + i])];
-      rows[4 + i] = global_index_[static_cast<std::size_t>(
-          mesh_.cells[static_cast<std::size_t>(pair.cell_above)][i])];
+  for (std::size_t i = 0; i < local_count; ++i) offset[i + 1] += offset[i];
+  std::vector<std::size_t> members(offset.back());
+  {
+    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      for (auto node : sets[k]) members[fill[static_cast<std::size_t>(node)]++] = k;
     }
-    TSV_CHECK(
-        MatSetValues(preallocator, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
   }
-  TSV_CHECK(MatAssemblyBegin(preallocator, MAT_FINAL_ASSEMBLY));
-  TSV_CHECK(MatAssemblyEnd(preallocator, MAT_FINAL_ASSEMBLY));
+  auto row_columns = [&](std::size_t row, std::vector<PetscInt>& columns) {
+    columns.clear();
+    for (std::size_t m = offset[row]; m < offset[row + 1]; ++m) {
+      for (auto node : sets[members[m]])
+        columns.push_back(global_index_[static_cast<std::size_t>(node)]);
+    }
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  };
+  std::vector<PetscInt> diagonal(static_cast<std::size_t>(owned)),
+      off_diagonal(static_cast<std::size_t>(owned));
+  auto count = [&](std::size_t row, const std::vector<PetscInt>& columns) {
+    PetscInt inside = 0;
+    for (auto c : columns) inside += (c >= begin && c < begin + owned) ? 1 : 0;
+    diagonal[row] = inside;
+    off_diagonal[row] = static_cast<PetscInt>(columns.size()) - inside;
+  };
+  std::vector<PetscInt> columns;
+  for (std::size_t row = 0; row < static_cast<std::size_t>(owned); ++row) {
+    row_columns(row, columns);
+    count(row, columns);
+  }
+
+  // Rows of ghost nodes get entries from this rank's cells: send their columns
+  // to the owners, who merge them with their own (exact counts, no hashing).
+  int ranks = 1;
+  MPI_Comm_size(comm_, &ranks);
+  std::vector<std::vector<PetscInt>> outgoing(static_cast<std::size_t>(ranks));
+  for (std::size_t row = static_cast<std::size_t>(owned); row < local_count; ++row) {
+    auto& buffer = outgoing[static_cast<std::size_t>(
+        mesh_.ghost_owner_rank[row - static_cast<std::size_t>(owned)])];
+    row_columns(row, columns);
+    buffer.push_back(global_index_[row]);
+    buffer.push_back(static_cast<PetscInt>(columns.size()));
+    buffer.insert(buffer.end(), columns.begin(), columns.end());
+  }
+  std::vector<int> send_counts(static_cast<std::size_t>(ranks)),
+      receive_counts(static_cast<std::size_t>(ranks));
+  std::vector<int> send_offsets(static_cast<std::size_t>(ranks) + 1, 0),
+      receive_offsets(static_cast<std::size_t>(ranks) + 1, 0);
+  for (int r = 0; r < ranks; ++r)
+    send_counts[static_cast<std::size_t>(r)] =
+        static_cast<int>(outgoing[static_cast<std::size_t>(r)].size());
+  MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm_);
+  std::vector<PetscInt> send_buffer;
+  for (int r = 0; r < ranks; ++r) {
+    send_offsets[static_cast<std::size_t>(r) + 1] =
+        send_offsets[static_cast<std::size_t>(r)] + send_counts[static_cast<std::size_t>(r)];
+    receive_offsets[static_cast<std::size_t>(r) + 1] =
+        receive_offsets[static_cast<std::size_t>(r)] + receive_counts[static_cast<std::size_t>(r)];
+    send_buffer.insert(send_buffer.end(), outgoing[static_cast<std::size_t>(r)].begin(),
+                       outgoing[static_cast<std::size_t>(r)].end());
+  }
+  std::vector<PetscInt> receive_buffer(static_cast<std::size_t>(receive_offsets.back()));
+  MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPIU_INT,
+                receive_buffer.data(), receive_counts.data(), receive_offsets.data(), MPIU_INT,
+                comm_);
+  std::map<std::size_t, std::vector<PetscInt>> remote;  // owned row -> columns from other ranks
+  for (std::size_t k = 0; k < receive_buffer.size();) {
+    const auto row = static_cast<std::size_t>(receive_buffer[k] - begin);
+    const auto n = static_cast<std::size_t>(receive_buffer[k + 1]);
+    auto& list = remote[row];
+    list.insert(list.end(), receive_buffer.begin() + static_cast<long>(k) + 2,
+                receive_buffer.begin() + static_cast<long>(k + 2 + n));
+    k += 2 + n;
+  }
+  for (auto& [row, list] : remote) {
+    row_columns(row, columns);
+    columns.insert(columns.end(), list.begin(), list.end());
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    count(row, columns);
+  }
 
   MatHandle matrix;
   TSV_CHECK(MatCreate(comm_, matrix.out()));
   TSV_CHECK(MatSetType(matrix, MATAIJ));
   TSV_CHECK(MatSetSizes(matrix, owned, owned, global, global));
-  TSV_CHECK(MatPreallocatorPreallocate(preallocator, PETSC_TRUE, matrix));
+  TSV_CHECK(MatSeqAIJSetPreallocation(matrix, 0, diagonal.data()));
+  TSV_CHECK(MatMPIAIJSetPreallocation(matrix, 0, diagonal.data(), 0, off_diagonal.data()));
   TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  // Insert the pattern once (zeros), so the matrix is assembled and its
+  // structure fixed before the first real assembly.
+  const std::array<PetscScalar, 64> zeros{};
+  for (const auto& set : sets) {
+    std::array<PetscInt, 8> rows;
+    for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(set[a])];
+    TSV_CHECK(MatSetValues(matrix, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
+  }
+  TSV_CHECK(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY));
   return matrix;
 }
 

@@ -106,7 +106,8 @@ class ScalarOperator {
 
   // A ghosted vector laid out like the mesh's nodes (owned, then ghosts).
   VecHandle create_vector() const;
-  // An AIJ matrix with exactly the nonzeros of the operator (MATPREALLOCATOR).
+  // An AIJ matrix with exactly the nonzeros of the operator (counted from the
+  // connectivity, ghost rows' columns sent to their owners), pattern inserted.
   MatHandle create_matrix() const;
 
   // Unconstrained residual R(u, udot) = K(u) u + C(u) udot + Robin + interface
@@ -139,6 +140,8 @@ class ScalarOperator {
   std::vector<Vec3> cell_flux(const std::vector<double>& local_u) const;
 
  private:
+  // Node sets coupled by one element matrix: the cells, then the interface pairs.
+  std::vector<std::array<std::int32_t, 8>> coupled_node_sets() const;
   HexCoords cell_coords(std::int32_t cell) const;
   FaceCoords face_coords(std::int32_t cell, int face) const;
   void gather_local(Vec global, Vec ghosted_work) const;

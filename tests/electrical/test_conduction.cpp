@@ -74,6 +74,45 @@ TEST(Conduction, TsvResistanceMatchesRhoLOverArea) {
   }
 }
 
+// sigma(T) of the built-in copper: at a constant 77 K, and with a temperature
+// field rising linearly along the TSV (R = int dz / (sigma(T(z)) A), by a fine
+// midpoint rule over the material's own table).
+TEST(Conduction, ResistanceFollowsSigmaOfTheTemperature) {
+  const auto generated = generate(single_tsv_stack(), {});
+  const MaterialLibrary materials = MaterialLibrary::builtin();
+  const Property& sigma = materials.at("copper").electrical_conductivity;
+  ConductionSpec spec;
+  spec.terminals = {conductor_terminal("top", {"die/tsv[0,0]"}, ConductorEnd::top, 1.0),
+                    conductor_terminal("bottom", {"die/tsv[0,0]"}, ConductorEnd::bottom, 0.0)};
+  spec.resistance_terminals = {"top"};
+  spec.temperature_K = 77;
+  const double length = 100 * kMicron;
+  const double at_77 =
+      solve_conduction(generated.mesh, materials, spec, {}, world()).resistance_ohm[0];
+  const double expected_77 = length / (sigma(77) * area_um(10));
+  print_measured("TSV resistance at 77 K (ohm)", at_77, expected_77);
+  EXPECT_NEAR(at_77, expected_77, 1e-6 * expected_77);
+
+  // T = 300 K at the bottom to 400 K at the top.
+  const auto& mesh = generated.mesh;
+  std::vector<double> temperature(mesh.node_coords.size());
+  for (std::size_t i = 0; i < temperature.size(); ++i) {
+    temperature[i] = 300 + 100 * mesh.node_coords[i][2] / length;
+  }
+  ConductionTemperatureField field;
+  field.node_K = &temperature;
+  const double graded = solve_conduction(mesh, materials, spec, field, world()).resistance_ohm[0];
+  double integral = 0;
+  const int steps = 100000;
+  for (int k = 0; k < steps; ++k) {
+    const double z = (k + 0.5) / steps * length;
+    integral += length / steps / sigma(300 + 100 * z / length);
+  }
+  const double expected_graded = integral / area_um(10);
+  print_measured("TSV resistance, T from 300 K to 400 K along it (ohm)", graded, expected_graded);
+  EXPECT_NEAR(graded, expected_graded, 1e-3 * expected_graded);
+}
+
 // Two dies joined by a bond layer with solder bumps of the TSVs' diameter: two
 // nets TSV - bump - TSV, roles P and S. The P net (selected by array and role,
 // its ends found through the net) takes 0.1 A at its top end, its bottom end is
@@ -169,6 +208,73 @@ TEST(Conduction, ResistanceMatrixOfTwoTsvsOverACommonGround) {
   EXPECT_NEAR(results.resistance_ohm[1], 0.0, 1e-8 * r_tsv);
   EXPECT_NEAR(results.resistance_ohm[2], 0.0, 1e-8 * r_tsv);
   EXPECT_NEAR(results.conductance_S[0], 1 / r_tsv, 1e-6 / r_tsv);
+  // Both tops current-driven (0.1 A and 0.3 A): each TSV drops its own I R.
+  spec.terminals[0].drive = spec.terminals[1].drive = TerminalDrive::current;
+  spec.terminals[0].current = 0.1;
+  spec.terminals[1].current = 0.3;
+  spec.resistance_terminals.clear();
+  const ConductionResults driven =
+      solve_conduction(generated.mesh, test_materials(), spec, {}, world());
+  EXPECT_EQ(driven.solve_count, 4);  // 2 unit solves, the base, the final field
+  EXPECT_NEAR(driven.terminals[0].voltage_V, 0.1 * r_tsv, 1e-6 * 0.1 * r_tsv);
+  EXPECT_NEAR(driven.terminals[1].voltage_V, 0.3 * r_tsv, 1e-6 * 0.3 * r_tsv);
+  EXPECT_NEAR(driven.terminals[2].current_A, -0.4, 1e-8);
+  EXPECT_NEAR(driven.joule_power_W, (0.01 + 0.09) * r_tsv, 1e-6 * 0.1 * r_tsv);
+}
+
+// A memory-like stack on an interposer: base die and core die with 3 x 3 TSV
+// arrays (8 um, roles with two P nets), joined by 20 um solder bumps wider than
+// the TSVs (current spreading: no closed form). Silicon is made an insulator
+// with the threshold. Rayleigh's monotonicity bounds each P net's resistance:
+// a perfectly conducting bump gives exactly R_base + R_core (lower bound), a bump
+// narrowed to the TSV's cross-section adds L_bump / (sigma_b A_tsv) (upper bound).
+TEST(Conduction, PowerNetsOfAStackLieWithinRayleighBounds) {
+  mesh::StackSpec stack;
+  stack.footprint = square_um(240);
+  mesh::LayerSpec base = layer("base_die", 60, "silicon", 6);
+  base.tsv_arrays.push_back(tsv_array("data", 8, 0.5, 3, 3, 60, 60));
+  base.tsv_arrays.back().roles = {"S", "G", "S", "P", "S", "P", "S", "G", "S"};
+  mesh::LayerSpec bond = layer("bond", 20, "underfill", 4);
+  bond.bump_arrays.push_back(bump_array("ubumps", 20, 3, 3, 60, 60, "solder"));
+  mesh::LayerSpec core = layer("core_die", 50, "silicon", 5);
+  core.tsv_arrays.push_back(tsv_array("data", 8, 0.5, 3, 3, 60, 60));
+  core.tsv_arrays.back().roles = base.tsv_arrays.back().roles;
+  stack.items = {layer("interposer", 40, "silicon", 3), base, bond, core,
+                 layer("beol", 6, "sio2", 2)};
+  const auto generated = generate(stack, {});
+  ConductionSpec spec;
+  spec.insulator_threshold = 100;  // S/m: silicon (10 S/m) does not take part
+  TerminalSpec top = conductor_terminal("vdd", {"base_die/data"}, ConductorEnd::top, 0.0);
+  top.kind = TerminalKind::net_end;
+  top.role = "P";
+  top.drive = TerminalDrive::current;
+  top.current = 0.2;
+  TerminalSpec bottom = conductor_terminal("vss", {"base_die/data"}, ConductorEnd::bottom, 0.0);
+  bottom.kind = TerminalKind::net_end;
+  bottom.role = "P";
+  spec.terminals = {top, bottom};
+  const ConductionResults results =
+      solve_conduction(generated.mesh, test_materials(), spec, {}, world());
+  const double a_tsv = area_um(8);
+  const double lower = (60 + 50) * kMicron / (kCopperSigma * a_tsv);
+  const double upper = lower + 20 * kMicron / (kSolderSigma * a_tsv);
+  const double resistance = results.terminals[0].voltage_V / 0.2 * 2;  // one of two P nets
+  if (is_root()) {
+    std::printf("[ measured ] P net resistance %.6e ohm, Rayleigh bounds [%.6e, %.6e]\n",
+                resistance, lower, upper);
+  }
+  EXPECT_GT(resistance, lower * (1 + 1e-3));
+  EXPECT_LT(resistance, upper);
+  EXPECT_NEAR(results.terminals[1].current_A, -0.2, 1e-8);
+  EXPECT_NEAR(results.joule_power_W, results.terminal_power_W, 1e-6 * results.terminal_power_W);
+  // The current enters only the P nets' cells.
+  for (std::size_t c = 0; c < generated.mesh.cells.size(); ++c) {
+    const int conductor = generated.mesh.cell_conductor[c];
+    if (results.joule_heat_W_m3[c] > 0) {
+      ASSERT_GE(conductor, 0);
+      EXPECT_EQ(generated.mesh.conductors[static_cast<std::size_t>(conductor)].role, "P");
+    }
+  }
 }
 
 TEST(Conduction, BadTerminalsAreInputErrors) {
@@ -197,6 +303,21 @@ TEST(Conduction, BadTerminalsAreInputErrors) {
               "case.yaml:3:5: electrical.terminals.plane: 'terminal plane' touches 'terminal a' "
               "(they share mesh nodes): they cannot be held at different potentials");
   }
+  // A resistance matrix over both ends of a TSV has no reference terminal.
+  spec.terminals = {conductor_terminal("a", {"die/pdn[0,0]"}, ConductorEnd::top, 0.0),
+                    conductor_terminal("b", {"die/pdn[0,0]"}, ConductorEnd::bottom, 0.0)};
+  spec.resistance_terminals = {"a", "b"};
+  try {
+    solve_conduction(generated.mesh, materials, spec, {}, world());
+    ADD_FAILURE() << "a matrix without reference accepted";
+  } catch (const InputError& error) {
+    EXPECT_EQ(
+        std::string(error.what()),
+        "case.yaml:3:5: electrical.terminals.a: terminal 'a': the resistance matrix needs a "
+        "terminal outside the matrix (the reference, held at 0 V) in the conducting region of "
+        "every matrix terminal");
+  }
+  spec.resistance_terminals.clear();
   // A current-driven TSV whose other end is not a voltage terminal floats.
   TerminalSpec floating = conductor_terminal("f", {"die/pdn[0,0]"}, ConductorEnd::top, 0.0);
   floating.drive = TerminalDrive::current;

@@ -207,8 +207,7 @@ TEST(ThermalSteady, TwoRanksMatchOneRankOnALayeredCaseWithEverything) {
   contact.resistance = 1e-5;
   spec.interfaces = {contact};
   PowerSource mapped = testing::layer_power("die", 0.8);
-  mapped.map_file =
-      std::string(std::getenv("TSVFIELD_SOURCE_DIR")) + "/tests/thermal/data/power_map_2x2.csv";
+  mapped.map_file = testing::thermal_data_path("power_map_2x2.csv");
   PowerSource surface = testing::layer_power("die", 0.3, "hot");
   surface.distribution = PowerDistribution::top_surface;
   spec.power = {mapped, surface};

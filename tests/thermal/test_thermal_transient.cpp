@@ -35,7 +35,7 @@ struct TransientRun {
 
 const double kEndTime = 2e-3;  // about 0.18 L^2 / alpha
 
-TransientRun run_slab(TimeScheme scheme, int steps, int cells) {
+TransientRun run_slab(TimeScheme scheme, int steps, int cells, bool adaptive = false) {
   testing::BoxMeshSpec box;
   box.length_x = 0.2e-3;
   box.length_y = 0.2e-3;
@@ -52,6 +52,7 @@ TransientRun run_slab(TimeScheme scheme, int steps, int cells) {
   spec.analysis.time_step = kEndTime / steps;
   spec.analysis.scheme = scheme;
   spec.analysis.output_every = 7;
+  spec.analysis.adaptive = adaptive;
   spec.boundaries = {testing::fixed_temperature("bottom", kPlate)};
   TransientRun run;
   ThermalSolveOptions options;
@@ -112,9 +113,26 @@ TEST(ThermalTransient, BackwardEulerIsFirstOrder) {
               1e-6 * balance.fixed_temperature_out_W);
 }
 
+TEST(ThermalTransient, AdaptiveBdf2ReachesTheEndTimeAccurately) {
+  const TransientRun run = run_slab(TimeScheme::bdf2, 40, 160, true);
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::printf("[ measured ] adaptive BDF2 slab: max error %.3e K, %d steps, balance %.2e\n",
+                run.max_error, run.results.solver.time_steps,
+                run.results.heat_balance.relative_error);
+  }
+  EXPECT_NEAR(run.results.time, kEndTime, 1e-12);
+  EXPECT_LT(run.max_error, 2e-3 * (kInitial - kPlate));
+  const HeatBalance& balance = run.results.heat_balance;
+  EXPECT_NEAR(balance.fixed_temperature_out_W + balance.stored_W, 0.0,
+              1e-6 * balance.fixed_temperature_out_W);
+  EXPECT_EQ(run.results.history_time.size(),
+            static_cast<std::size_t>(run.results.solver.time_steps) + 1);
+}
+
 TEST(ThermalTransient, PowerTraceDrivesTheSource) {
-  const std::string trace_file =
-      std::string(std::getenv("TSVFIELD_SOURCE_DIR")) + "/tests/thermal/data/trace_ramp.csv";
+  const std::string trace_file = testing::thermal_data_path("trace_ramp.csv");
   const PowerTrace trace = read_power_trace(trace_file, {});
   EXPECT_DOUBLE_EQ(trace.at(-1.0), 0.0);
   EXPECT_DOUBLE_EQ(trace.at(0.5e-3), 1.0);

@@ -2,6 +2,7 @@
 // Shared helpers of the thermal verification tests: materials with given
 // properties, a 1D-style layered box and small checks.
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,16 @@
 #include "tests/solver/box_mesh.hpp"
 
 namespace tsvfield::testing {
+
+// A file of tests/thermal/data: from TSVFIELD_SOURCE_DIR (set by ctest), else
+// next to this header.
+inline std::string thermal_data_path(const std::string& name) {
+  if (const char* root = std::getenv("TSVFIELD_SOURCE_DIR")) {
+    return std::string(root) + "/tests/thermal/data/" + name;
+  }
+  const std::string here = __FILE__;
+  return here.substr(0, here.find_last_of('/')) + "/data/" + name;
+}
 
 inline physics::Material constant_material(const std::string& name, double k, double rho_cp = 1.0) {
   physics::Material material;
