@@ -12,6 +12,7 @@
 
 #include "app/case_setup.hpp"
 #include "app/commands.hpp"
+#include "app/electrical_run.hpp"
 #include "app/mesh_setup.hpp"
 #include "io/case_json.hpp"
 #include "io/mesh_report.hpp"
@@ -131,11 +132,13 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
 
   const bool has_thermal = the_case.thermal.analysis.type != physics::ThermalAnalysisType::none;
   physics::ThermalResults thermal;
-  if (has_thermal) {
+  // With electro-thermal coupling the coupled solve (below) gives the thermal results.
+  if (has_thermal && !the_case.electrothermal) {
     phase_start = MPI_Wtime();
     progress.step("thermal analysis");
     TransientWriter transient_writer(output_dir, generated.mesh, comm);
     physics::ThermalSolveOptions options;
+    options.progress = [&progress](const std::string& message) { progress.step(message); };
     if (the_case.thermal.analysis.type == physics::ThermalAnalysisType::transient) {
       options.on_output = [&transient_writer](const physics::ThermalFrame& frame) {
         transient_writer.write(frame);
@@ -144,9 +147,18 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
     thermal = physics::solve_thermal(generated.mesh, the_case.materials, the_case.thermal,
                                      stack_regions(generated.geometry), comm, options);
     times.thermal = max_over_ranks(MPI_Wtime() - phase_start, comm);
-    progress.step("thermal: " + thermal.solver.method + ", " +
-                  std::to_string(thermal.solver.iterations) + " iterations");
     summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
+  }
+  if (has_electrical_analyses(the_case)) {
+    phase_start = MPI_Wtime();
+    auto coupled_thermal =
+        run_electrical_analyses(the_case, generated, stack_regions(generated.geometry), output_dir,
+                                comm, progress, summary);
+    if (coupled_thermal) {
+      thermal = std::move(*coupled_thermal);
+      times.thermal = max_over_ranks(MPI_Wtime() - phase_start, comm);
+      summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
+    }
   }
 
   phase_start = MPI_Wtime();

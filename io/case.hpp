@@ -1,9 +1,11 @@
 #pragma once
 // A validated case: everything the case file says, in SI units, defaults filled in.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mesh/stack_spec.hpp"
+#include "physics/electrical_spec.hpp"
 #include "physics/material.hpp"
 #include "physics/thermal_spec.hpp"
 
@@ -23,6 +25,13 @@ struct Case {
   mesh::MeshControls mesh;
   physics::MaterialLibrary materials;  // built-ins plus the case's own materials
   physics::ThermalSpec thermal;
+  // Electrical analyses (analyses.conduction / electrostatic / electrothermal):
+  // DC conduction when set; one capacitance extraction per silicon treatment
+  // listed (same conductors); electro-thermal coupling when set (then conduction
+  // is set with temperature_mode coupled and the thermal analysis is steady).
+  std::optional<physics::ConductionSpec> conduction;
+  std::vector<physics::ElectrostaticSpec> electrostatics;
+  std::optional<physics::CouplingSpec> electrothermal;
   OutputSpec output;
   std::vector<std::string> petsc_options;  // "-ksp_rtol 1e-10" split into words
 };

@@ -306,6 +306,7 @@ JsonValue resolved_case_json(const Case& the_case) {
       .set("stack", stack_json(the_case.stack))
       .set("materials", used_materials_json(the_case, used_material_names(the_case.stack)))
       .set("thermal", thermal_json(the_case.thermal))
+      .set("electrical", electrical_case_json(the_case))
       .set("petsc_options", JsonValue::array(the_case.petsc_options));
   return value;
 }

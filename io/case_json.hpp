@@ -9,4 +9,8 @@ namespace tsvfield::io {
 
 JsonValue resolved_case_json(const Case& the_case);
 
+// The "electrical" object of the resolved case (io/electrical_case_json.cpp): the
+// conduction, electrostatic and electrothermal settings present in the case.
+JsonValue electrical_case_json(const Case& the_case);
+
 }  // namespace tsvfield::io

@@ -127,7 +127,7 @@ Case read_sections(const ReadContext& context, const YAML::Node& root) {
       read_boundaries(context, map.optional("boundary_conditions"), result.stack);
   result.thermal.interfaces =
       read_interfaces(context, map.optional("interface_resistances"), result.stack);
-  result.thermal.analysis = read_analyses(context, map.optional("analyses"));
+  read_analyses(context, map.optional("analyses"), result);
   result.output = read_output(context, map.optional("output"));
   result.petsc_options = read_petsc_options(context, map.optional("petsc_options"));
   return result;

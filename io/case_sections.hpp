@@ -32,7 +32,19 @@ std::vector<physics::ThermalBoundary> read_boundaries(const ReadContext& context
 std::vector<physics::InterfaceResistance> read_interfaces(const ReadContext& context,
                                                           const YAML::Node& node,
                                                           const mesh::StackSpec& stack);
-physics::ThermalAnalysis read_analyses(const ReadContext& context, const YAML::Node& node);
+// analyses: the thermal analysis (thermal_reader.cpp) and the electrical ones; needs
+// result.stack and result.materials read.
+void read_analyses(const ReadContext& context, const YAML::Node& node, Case& result);
+
+// analyses.conduction, analyses.electrostatic and analyses.electrothermal
+// (electrical_reader.cpp), into result.conduction, result.electrostatics and
+// result.electrothermal; needs result.thermal.analysis read.
+void read_electrical_analyses(MapReader& analyses, Case& result);
+
+// A surface name ("top", "bottom", "sides", "<layer>.top", "<layer>.bottom") that
+// must exist in the stack; `node` holds the name.
+void check_surface(const ReadContext& context, const YAML::Node& node, const std::string& path,
+                   const mesh::StackSpec& stack);
 
 // Every layer of the stack, bottom to top (columns one after the other).
 std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack);

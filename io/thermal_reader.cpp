@@ -95,23 +95,6 @@ std::vector<std::string> surface_names(const mesh::StackSpec& stack) {
   return names;
 }
 
-void check_surface(const ReadContext& context, const YAML::Node& key, const std::string& path,
-                   const mesh::StackSpec& stack) {
-  const std::string& surface = key.Scalar();
-  const std::vector<std::string> names = surface_names(stack);
-  if (std::find(names.begin(), names.end(), surface) != names.end()) return;
-  std::string message = "unknown surface '" + surface + "'";
-  const std::size_t dot = surface.rfind('.');
-  if (dot != std::string::npos && find_layer(stack, surface.substr(0, dot)))
-    message += ": a layer's surfaces are '" + surface.substr(0, dot) + ".top' and '" +
-               surface.substr(0, dot) + ".bottom'";
-  else if (std::string hint = did_you_mean(surface, names); !hint.empty())
-    message += hint;
-  else
-    message += " (expected top, bottom, sides, <layer>.top or <layer>.bottom)";
-  throw_input_error(context, key, path, message);
-}
-
 physics::ThermalBoundary read_boundary(const ReadContext& context, const YAML::Node& node,
                                        const std::string& path, const std::string& surface) {
   MapReader map(context, node, path, {"type", "temperature", "h", "ambient", "flux"});
@@ -248,6 +231,23 @@ physics::ThermalAnalysis read_thermal_analysis(const ReadContext& context, const
 
 }  // namespace
 
+void check_surface(const ReadContext& context, const YAML::Node& key, const std::string& path,
+                   const mesh::StackSpec& stack) {
+  const std::string& surface = key.Scalar();
+  const std::vector<std::string> names = surface_names(stack);
+  if (std::find(names.begin(), names.end(), surface) != names.end()) return;
+  std::string message = "unknown surface '" + surface + "'";
+  const std::size_t dot = surface.rfind('.');
+  if (dot != std::string::npos && find_layer(stack, surface.substr(0, dot)))
+    message += ": a layer's surfaces are '" + surface.substr(0, dot) + ".top' and '" +
+               surface.substr(0, dot) + ".bottom'";
+  else if (std::string hint = did_you_mean(surface, names); !hint.empty())
+    message += hint;
+  else
+    message += " (expected top, bottom, sides, <layer>.top or <layer>.bottom)";
+  throw_input_error(context, key, path, message);
+}
+
 std::vector<physics::PowerSource> read_power(const ReadContext& context, const YAML::Node& node,
                                              const mesh::StackSpec& stack) {
   std::vector<physics::PowerSource> sources;
@@ -297,11 +297,14 @@ std::vector<physics::InterfaceResistance> read_interfaces(const ReadContext& con
   return interfaces;
 }
 
-physics::ThermalAnalysis read_analyses(const ReadContext& context, const YAML::Node& node) {
-  if (!node.IsDefined()) return {};
-  MapReader map(context, node, "analyses", {"thermal"});
-  if (!map.has("thermal")) return {};
-  return read_thermal_analysis(context, map.optional("thermal"), map.path("thermal"));
+void read_analyses(const ReadContext& context, const YAML::Node& node, Case& result) {
+  if (!node.IsDefined()) return;
+  MapReader map(context, node, "analyses",
+                {"thermal", "conduction", "electrostatic", "electrothermal"});
+  if (map.has("thermal"))
+    result.thermal.analysis =
+        read_thermal_analysis(context, map.optional("thermal"), map.path("thermal"));
+  read_electrical_analyses(map, result);
 }
 
 }  // namespace tsvfield::io::detail

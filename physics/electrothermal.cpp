@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -186,6 +187,15 @@ ElectrothermalResults solve_electrothermal(const mesh::LocalMesh& mesh,
     step.linear_iterations =
         results.conduction.solver.iterations + results.thermal.solver.iterations;
     results.history.push_back(step);
+    if (options.progress) {
+      char line[160];
+      std::snprintf(
+          line, sizeof line,
+          "electrothermal: iteration %d, dT %.3e K, dP/P %.3e, T_max %.3f K, Joule %.4e W",
+          iteration, step.temperature_change_K, step.power_change, step.max_temperature_K,
+          step.joule_power_W);
+      options.progress(line);
+    }
     previous_power = step.joule_power_W;
     temperature = std::move(updated);
     converged = step.temperature_change_K <= coupling.tolerance * rise &&

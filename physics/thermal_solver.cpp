@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -18,6 +19,10 @@ namespace {
 using solver::MatHandle;
 using solver::ScalarOperator;
 using solver::ScopedLogStage;
+
+void report(const ThermalSolveOptions& options, const std::string& message) {
+  if (options.progress) options.progress(message);
+}
 using solver::SolveStats;
 using solver::VecHandle;
 
@@ -50,7 +55,8 @@ VecHandle initial_temperature(const ScalarOperator& op, double value) {
 
 // Steady linear: A T = b with k at the reference temperature, CG + BoomerAMG.
 SolveStats solve_steady_linear(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
-                               const std::string& prefix, double relative_tolerance) {
+                               const std::string& prefix, double relative_tolerance,
+                               const ThermalSolveOptions& options) {
   MatHandle a = op.create_matrix();
   VecHandle b = op.create_vector(), zero = op.create_vector();
   {
@@ -63,6 +69,7 @@ SolveStats solve_steady_linear(const ScalarOperator& op, const std::vector<doubl
     TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
     TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
   }
+  report(options, "thermal: matrix assembled; preconditioner setup and linear solve");
   solver::set_elliptic_defaults(prefix, true);
   // Solve for the correction from the initial guess (which holds the Dirichlet
   // values): its right-hand side is the load alone, so the relative tolerance
@@ -117,8 +124,21 @@ struct NewtonOutcome {
   std::string reason;
 };
 
+PetscErrorCode newton_monitor(SNES, PetscInt iteration, PetscReal norm, void* data) {
+  const auto* options = static_cast<const ThermalSolveOptions*>(data);
+  char line[128];
+  std::snprintf(line, sizeof line, "thermal: Newton iteration %d, |F| = %.3e",
+                static_cast<int>(iteration), static_cast<double>(norm));
+  try {
+    report(*options, line);
+  } catch (...) {
+    return PETSC_ERR_LIB;  // a failed progress line must not cross PETSc's C code
+  }
+  return 0;
+}
+
 NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix, double rtol,
-                         double atol) {
+                         double atol, const ThermalSolveOptions& options) {
   const ScalarOperator& op = *ctx.op;
   solver::SnesHandle snes;
   TSV_CHECK(SNESCreate(op.comm(), snes.out()));
@@ -138,6 +158,8 @@ NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix,
   TSV_CHECK(SNESGetKSP(snes, &ksp));
   TSV_CHECK(KSPSetType(ksp, KSPGMRES));
   TSV_CHECK(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  TSV_CHECK(
+      SNESMonitorSet(snes, newton_monitor, const_cast<ThermalSolveOptions*>(&options), nullptr));
   TSV_CHECK(SNESSetFromOptions(snes));
   PetscErrorCode code = 0;
   {
@@ -162,7 +184,8 @@ NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix,
 // (ramps of 4, then 16 steps) takes it there.
 SolveStats solve_steady_nonlinear(const ScalarOperator& op, const ThermalProblem& problem,
                                   const std::vector<double>& scales, Vec t,
-                                  const std::string& prefix, double relative_tolerance) {
+                                  const std::string& prefix, double relative_tolerance,
+                                  const ThermalSolveOptions& options) {
   solver::set_elliptic_defaults(prefix, false);
   // The absolute tolerance makes the residual small against the power, so the
   // heat balance closes even when the first residual is already small.
@@ -180,7 +203,11 @@ SolveStats solve_steady_nonlinear(const ScalarOperator& op, const ThermalProblem
     for (int step = 1; step <= ramp_steps && ok; ++step) {
       const double fraction = static_cast<double>(step) / ramp_steps;
       for (std::size_t g = 0; g < scales.size(); ++g) ctx.scales[g] = fraction * scales[g];
-      const NewtonOutcome outcome = run_newton(ctx, t, prefix, relative_tolerance, atol);
+      if (ramp_steps > 1) {
+        report(options, "thermal: power continuation, step " + std::to_string(step) + " of " +
+                            std::to_string(ramp_steps));
+      }
+      const NewtonOutcome outcome = run_newton(ctx, t, prefix, relative_tolerance, atol, options);
       stats.nonlinear_iterations += outcome.iterations;
       stats.iterations += outcome.linear_iterations;
       stats.residual_norm = outcome.residual_norm;
@@ -257,6 +284,11 @@ void record_step(TransientContext& ctx, int step, double time, Vec t) {
     ctx.state_times.pop_back();
   }
   const int every = std::max(1, ctx.spec->analysis.output_every);
+  if (step % every == 0) {
+    char line[96];
+    std::snprintf(line, sizeof line, "thermal: time step %d, t = %.6g s", step, time);
+    report(*ctx.options, line);
+  }
   if (ctx.options->on_output && step % every == 0) {
     ctx.options->on_output(ThermalFrame{step, time, values});
     ctx.last_output_step = step;
@@ -434,9 +466,15 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
   std::unique_ptr<ScalarOperator> op;
   {
     ScopedLogStage stage("assembly");
+    report(options, "thermal: sources, boundary conditions and operator");
     problem = build_thermal_problem(mesh, materials, spec, regions, comm);
     op = std::make_unique<ScalarOperator>(mesh, problem.spec, comm);
   }
+  report(options, std::string("thermal: ") +
+                      (transient           ? "transient"
+                       : problem.nonlinear ? "steady nonlinear k(T)"
+                                           : "steady linear") +
+                      " solve, " + std::to_string(mesh.global_node_count) + " unknowns");
   require_heat_sink(*op, spec, comm);
   ThermalResults results;
   results.has_ambient = std::isfinite(problem.ambient_K);
@@ -451,12 +489,15 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
                               op->local_values(t), comm, results);
     results.solver = solve_transient(*op, problem, spec, options, t, results, rate);
   } else if (problem.nonlinear) {
-    results.solver = solve_steady_nonlinear(*op, problem, load_scales(problem, 0, false), t,
-                                            options.prefix, spec.analysis.relative_tolerance);
+    results.solver =
+        solve_steady_nonlinear(*op, problem, load_scales(problem, 0, false), t, options.prefix,
+                               spec.analysis.relative_tolerance, options);
   } else {
     results.solver = solve_steady_linear(*op, load_scales(problem, 0, false), t, options.prefix,
-                                         spec.analysis.relative_tolerance);
+                                         spec.analysis.relative_tolerance, options);
   }
+  report(options, "thermal: " + results.solver.method + " converged in " +
+                      std::to_string(results.solver.iterations) + " iterations; post-processing");
   ScopedLogStage stage("postprocess");
   const std::vector<double> scales = load_scales(problem, results.time, transient);
   results.temperature_K = op->local_values(t);

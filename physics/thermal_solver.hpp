@@ -32,6 +32,9 @@ struct ThermalSolveOptions {
   std::vector<std::string> petsc_options;
   // Transient: called at step 0, every analysis.output_every steps and at the end.
   std::function<void(const ThermalFrame&)> on_output;
+  // Progress lines ("thermal: Newton iteration 2, |F| = 3.1e-05"); the driver prints
+  // them on rank 0. Called on every rank; may be empty.
+  std::function<void(const std::string&)> progress;
 };
 
 // Solves the thermal problem on the distributed mesh (collective on comm).

@@ -5,12 +5,23 @@ printed and wrote in its JSON files.
 
   check_outputs.py mesh    --tsvfield EXE --case CASE --workdir DIR [--ranks N]
   check_outputs.py thermal --tsvfield EXE --case CASE --workdir DIR [--ranks N]
+  check_outputs.py electrical --tsvfield EXE --case CASE --workdir DIR [--ranks N]
 
 mesh:    the .pvtu's cell count equals the printed and the JSON cell count; the
          material names ParaView sees are those of the statistics, and every
          material id is used; every rank wrote cells.
 thermal: the maximum of temperature_K ParaView sees equals summary.json's
          thermal.t_max_K (to 1e-12 relative: the same doubles, written binary).
+electrical: (a case with analyses.conduction) electrical.pvtu holds potential_V
+         (points) and current_density_A_m2, electric_field_V_m, joule_heat_W_m3
+         (cells); the potential range ParaView sees is the summary's conducting-node
+         range widened by the 0 V of the pinned (non-conducting) nodes, to 1e-12
+         relative; its maximum and minimum are terminal voltages (maximum principle,
+         to 1e-6 of the range); the printed terminal voltages equal the summary's;
+         Kirchhoff: the terminal currents sum to zero; |J| is not zero where current
+         flows. Every capacitance_<treatment>.csv and resistance.csv equals the
+         summary's matrix (names as headers) and the matrices are symmetric; with
+         electro-thermal coupling, thermal.pvtu's maximum temperature equals the summary's.
 """
 
 import argparse
@@ -94,9 +105,98 @@ def check_thermal(args):
     print("OK")
 
 
+def close(a, b, rtol, atol=0.0):
+    return abs(a - b) <= rtol * max(abs(a), abs(b)) + atol
+
+
+def check_matrix_csv(path, names, matrix):
+    """The CSV at `path` has `names` as headers and rows and the values of `matrix`."""
+    with open(path) as handle:
+        rows = [line.rstrip("\n").split(",") for line in handle if line.strip()]
+    if rows[0][1:] != names:
+        fail(f"{path}: header {rows[0][1:]} is not {names}")
+    for i, row in enumerate(rows[1:]):
+        if row[0] != names[i]:
+            fail(f"{path}: row {i} is named {row[0]}, expected {names[i]}")
+        for j, text in enumerate(row[1:]):
+            if not close(float(text), matrix[i][j], 1e-15):
+                fail(f"{path}: [{i}][{j}] = {text}, summary.json {matrix[i][j]!r}")
+    size = len(names)
+    scale = max(abs(matrix[i][i]) for i in range(size))
+    for i in range(size):
+        for j in range(size):
+            if not close(matrix[i][j], matrix[j][i], 0.0, 1e-8 * scale):
+                fail(f"{path}: not symmetric at [{i}][{j}]")
+    print(f"{os.path.basename(path)}: {size} x {size}, matches summary.json, symmetric")
+
+
+def check_potential(view, conduction):
+    potential = view["point_arrays"]["potential_V"]["ranges"][0]
+    low = min(conduction["min_potential_V"], 0.0)
+    high = max(conduction["max_potential_V"], 0.0)
+    print(f"potential_V: ParaView {potential}, summary.json [{low!r}, {high!r}]")
+    if not (close(potential[0], low, 1e-12) and close(potential[1], high, 1e-12)):
+        fail("potential ranges differ")
+    voltages = [terminal["voltage_V"] for terminal in conduction["terminals"]]
+    span = max(high - low, 1e-300)
+    if not close(high, max(voltages), 0.0, 1e-6 * span) or not close(low, min(voltages + [0.0]),
+                                                                      0.0, 1e-6 * span):
+        fail(f"potential extremes {low}, {high} are not terminal voltages {voltages}")
+
+
+def check_printed_terminals(stdout, conduction):
+    for terminal in conduction["terminals"]:
+        line = re.search(r"^  " + re.escape(terminal["name"]) + r"\s+(\S+)\s+(\S+)\s+(current|voltage)$",
+                         stdout, re.MULTILINE)
+        if not line:
+            fail(f"terminal {terminal['name']} not printed:\n{stdout}")
+        if not close(float(line.group(1)), terminal["voltage_V"], 1e-5, 1e-300):
+            fail(f"terminal {terminal['name']}: printed {line.group(1)} V, "
+                 f"summary.json {terminal['voltage_V']!r}")
+    currents = [terminal["current_A"] for terminal in conduction["terminals"]]
+    largest = max(abs(current) for current in currents)
+    print(f"terminal currents {currents}")
+    if largest == 0 or abs(sum(currents)) > 1e-6 * largest:
+        fail("terminal currents do not balance (or no current flows)")
+
+
+def check_electrical(args):
+    stdout = run(mpiexec(args.ranks) + [args.tsvfield, "run", args.case, "--output", args.workdir])
+    with open(os.path.join(args.workdir, "summary.json")) as handle:
+        summary = json.load(handle)
+    electrical = summary["electrical"]
+    conduction = electrical["conduction"]
+    view = paraview_summary(os.path.join(args.workdir, "electrical.pvtu"), args.workdir)
+    for name in ("current_density_A_m2", "electric_field_V_m", "joule_heat_W_m3"):
+        if name not in view["cell_arrays"]:
+            fail(f"no {name} cell array in electrical.pvtu")
+    check_potential(view, conduction)
+    check_printed_terminals(stdout, conduction)
+    density = view["cell_arrays"]["current_density_A_m2"]["ranges"]
+    largest_density = max(max(abs(low), abs(high)) for low, high in density)
+    print(f"current_density_A_m2 ranges {density}")
+    if not largest_density > 0:
+        fail("the current density is zero everywhere")
+    if "resistance" in electrical:
+        resistance = electrical["resistance"]
+        check_matrix_csv(os.path.join(args.workdir, "resistance.csv"), resistance["terminals"],
+                         resistance["matrix_ohm"])
+    for key, value in electrical.items():
+        if key.startswith("capacitance_"):
+            check_matrix_csv(os.path.join(args.workdir, key + ".csv"), value["conductors"],
+                             value["matrix_F"])
+    if "electrothermal" in electrical:
+        thermal = paraview_summary(os.path.join(args.workdir, "thermal.pvtu"), args.workdir)
+        t_high = thermal["point_arrays"]["temperature_K"]["ranges"][0][1]
+        print(f"coupled t_max_K: summary.json {summary['thermal']['t_max_K']!r}, ParaView {t_high!r}")
+        if not close(t_high, summary["thermal"]["t_max_K"], 1e-12):
+            fail("maximum temperatures differ")
+    print("OK")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["mesh", "thermal"])
+    parser.add_argument("what", choices=["mesh", "thermal", "electrical"])
     parser.add_argument("--tsvfield", required=True)
     parser.add_argument("--case", required=True)
     parser.add_argument("--workdir", required=True)
@@ -104,7 +204,7 @@ def main():
     args = parser.parse_args()
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
-    {"mesh": check_mesh, "thermal": check_thermal}[args.what](args)
+    {"mesh": check_mesh, "thermal": check_thermal, "electrical": check_electrical}[args.what](args)
 
 
 if __name__ == "__main__":

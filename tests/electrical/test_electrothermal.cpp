@@ -70,9 +70,16 @@ BarSetup bar(double volts) {
 TEST(Electrothermal, WiedemannFranzBarFollowsTheKohlrauschRelation) {
   const double volts = 0.06;
   BarSetup setup = bar(volts);
+  ElectrothermalOptions options;
+  int progress_lines = 0;
+  options.progress = [&progress_lines](const std::string& line) {
+    ++progress_lines;
+    EXPECT_EQ(line.rfind("electrothermal: iteration ", 0), 0u) << line;
+  };
   const ElectrothermalResults results =
       solve_electrothermal(setup.generated.mesh, setup.materials, setup.conduction, setup.thermal,
-                           {}, setup.coupling, world());
+                           {}, setup.coupling, world(), options);
+  EXPECT_EQ(progress_lines, results.iterations);
   const double expected_max = std::sqrt(kT0 * kT0 + volts * volts / (4 * kLorenz));
   const double t_max = results.history.back().max_temperature_K;
   print_measured("Kohlrausch T_max rise (K), 0.06 V, L0 = 2.44e-8", t_max - kT0,

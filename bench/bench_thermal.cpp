@@ -1,0 +1,333 @@
+// Thermal solver benchmark (issue 4): the steady linear thermal solve (CG +
+// BoomerAMG, nonlinear k(T) off) of a synthetic HBM-like stack built in code (a base
+// die and 8 core dies with an n x n TSV array each, underfill bond layers with copper
+// microbumps, a TIM and a copper lid; power in the dies, convection on the top),
+// sized to about 1 and 8 million unknowns. Prints ranks, unknowns, cells, time per
+// phase, CG iterations, peak memory per unknown and unknowns per second end to end,
+// next to the targets (which are printed, not asserted). Not a test.
+//
+//   mpiexec -n 2 bench_thermal               # both sizes
+//   mpiexec -n 2 bench_thermal 1e6           # one size (target unknowns)
+//   mpiexec -n 2 bench_thermal 1e6 -log_view # PETSc log stages: mesh, assembly, setup, solve,
+//   postprocess
+//
+// Any argument after the size is a PETSc option (e.g. -thermal_ksp_monitor).
+#include <mpi.h>
+#include <petscsys.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "mesh/extrude.hpp"
+#include "mesh/mesh_statistics.hpp"
+#include "physics/material_data.hpp"
+#include "physics/thermal_solver.hpp"
+#include "solver/petsc_handles.hpp"
+
+namespace {
+
+using namespace tsvfield;
+using mesh::ArrayLayout;
+using mesh::LayerKind;
+using mesh::LayerSpec;
+using mesh::StackSpec;
+
+constexpr double kMicron = 1e-6;
+constexpr int kCoreDies = 8;
+constexpr double kTsvPitchUm = 40;
+constexpr double kArrayMarginUm = 100;  // from the outline to the first TSV centre
+// Unknowns (mesh nodes) per TSV site of the stack below at the default mesh controls,
+// measured once with this program (13 x 13 TSVs: 1.06M unknowns); only used to choose the array
+// size for a target.
+constexpr double kUnknownsPerTsv = 6300;
+
+// Figures the issue asks for (printed next to the measurements, not asserted).
+constexpr double kTargetRate = 250000;       // unknowns/s end to end, 8M unknowns, 2 ranks
+constexpr double kTargetBytes = 1024;        // peak bytes per unknown
+constexpr int kTargetIterations = 30;        // CG iterations to 1e-8 relative residual
+constexpr double kTargetGrowth = 0.20;       // iteration growth from 1M to 8M unknowns
+constexpr double kRelativeTolerance = 1e-8;  // of the linear solve
+
+// Heat: 20 W/cm^2 per die over the footprint; the lid is cooled by a heat sink of
+// h = 2e4 W/(m^2 K) to 45 C. The values only set the temperature scale.
+constexpr double kDiePowerDensity = 2e5;  // W/m^2 of footprint
+constexpr double kSinkCoefficient = 2e4;  // W/(m^2 K)
+constexpr double kAmbientK = 318.15;
+
+LayerSpec layer(const std::string& name, LayerKind kind, double thickness_um,
+                const std::string& material) {
+  LayerSpec spec;
+  spec.name = name;
+  spec.kind = kind;
+  spec.thickness = thickness_um * kMicron;
+  spec.material = material;
+  return spec;
+}
+
+ArrayLayout square_array(int count) {
+  ArrayLayout layout;
+  layout.count_x = layout.count_y = count;
+  layout.pitch_x = layout.pitch_y = kTsvPitchUm * kMicron;
+  layout.origin_x = layout.origin_y = kArrayMarginUm * kMicron;
+  return layout;
+}
+
+mesh::TsvArraySpec tsvs(int count, const std::string& beol) {
+  mesh::TsvArraySpec spec;
+  spec.name = "tsv";
+  spec.diameter = 6 * kMicron;
+  spec.liner_thickness = 0.5 * kMicron;
+  spec.layout = square_array(count);
+  spec.extends_through = {beol};
+  return spec;
+}
+
+mesh::BumpArraySpec copper_bumps(int count) {
+  mesh::BumpArraySpec bumps;
+  bumps.name = "ubump";
+  bumps.diameter = 20 * kMicron;
+  bumps.material = "copper";
+  bumps.layout = square_array(count);
+  return bumps;
+}
+
+// Names of the layers that carry power.
+std::vector<std::string> die_names() {
+  std::vector<std::string> names = {"base"};
+  for (int die = 1; die <= kCoreDies; ++die) names.push_back("core_" + std::to_string(die));
+  return names;
+}
+
+StackSpec hbm_like_stack(int count) {
+  StackSpec stack;
+  const double side = (kTsvPitchUm * (count - 1) + 2 * kArrayMarginUm) * kMicron;
+  stack.footprint = mesh::Rect{0, 0, side, side};
+  LayerSpec base = layer("base", LayerKind::die, 60, "silicon");
+  base.tsv_arrays.push_back(tsvs(count, "base_beol"));
+  stack.items.push_back(base);
+  stack.items.push_back(layer("base_beol", LayerKind::beol, 5, "sio2"));
+  for (int die = 1; die <= kCoreDies; ++die) {
+    const std::string suffix = std::to_string(die);
+    LayerSpec bond = layer("bond_" + suffix, LayerKind::bond, 20, "underfill");
+    bond.bump_arrays.push_back(copper_bumps(count));
+    stack.items.push_back(bond);
+    LayerSpec core = layer("core_" + suffix, LayerKind::die, 50, "silicon");
+    if (die < kCoreDies) core.tsv_arrays.push_back(tsvs(count, "core_" + suffix + "_beol"));
+    stack.items.push_back(core);
+    stack.items.push_back(layer("core_" + suffix + "_beol", LayerKind::beol, 5, "sio2"));
+  }
+  stack.items.push_back(layer("tim", LayerKind::tim, 25, "tim"));
+  stack.items.push_back(layer("lid", LayerKind::lid, 200, "copper"));
+  return stack;
+}
+
+physics::ThermalSpec thermal_spec(const StackSpec& stack) {
+  physics::ThermalSpec spec;
+  const double area = stack.footprint.width() * stack.footprint.height();
+  for (const auto& name : die_names()) {
+    physics::PowerSource source;
+    source.layer = name;
+    source.power = kDiePowerDensity * area;
+    spec.power.push_back(source);
+  }
+  physics::ThermalBoundary sink;
+  sink.surface = "top";
+  sink.kind = physics::BoundaryKind::convection;
+  sink.heat_transfer_coeff = kSinkCoefficient;
+  sink.ambient_K = kAmbientK;
+  spec.boundaries.push_back(sink);
+  spec.analysis.type = physics::ThermalAnalysisType::steady;
+  spec.analysis.nonlinear = physics::ThermalAnalysis::Nonlinear::off;
+  spec.analysis.relative_tolerance = kRelativeTolerance;
+  return spec;
+}
+
+// Layer outlines (the power sources are whole layers: no blocks).
+physics::StackRegions stack_regions(const mesh::StackGeometry& geometry) {
+  physics::StackRegions regions;
+  for (const auto& instance : geometry.layers) regions[instance.name].outline = instance.outline;
+  return regions;
+}
+
+// CPU seconds (user + system) of this process so far: on a shared machine the wall
+// clock also measures the other jobs.
+double cpu_seconds() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + 1e-6 * usage.ru_utime.tv_usec + usage.ru_stime.tv_sec +
+         1e-6 * usage.ru_stime.tv_usec;
+}
+
+// Seconds spent so far in the PETSc log stage `name` on this rank (0 if it was never
+// pushed). Stage times are exclusive: a nested stage's time is not its parent's.
+double stage_seconds(const char* name) {
+  PetscLogStage stage = -1;
+  TSV_CHECK(PetscLogStageGetId(name, &stage));
+  if (stage < 0) return 0;
+  PetscStageLog log = nullptr;
+  TSV_CHECK(PetscLogGetStageLog(&log));
+  return log->stageInfo[stage].perfInfo.time;
+}
+
+double max_over_ranks(double value, MPI_Comm comm) {
+  double result = 0;
+  MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return result;
+}
+
+struct Measurement {
+  int ranks = 1, tsv_count = 0;
+  long long unknowns = 0, cells = 0;
+  // Seconds, max over ranks per phase.
+  double mesh = 0, assembly = 0, setup = 0, solve = 0, post = 0, thermal = 0, total = 0;
+  double cpu_total = 0;  // CPU seconds of the slowest rank, mesh + thermal
+  int iterations = 0;
+  std::string reason;
+  double bytes_per_unknown = 0;  // max over ranks of peak RSS / owned unknowns
+  double heat_balance_error = 0, t_max_K = 0;
+};
+
+Measurement run(double target_unknowns, MPI_Comm comm) {
+  Measurement m;
+  MPI_Comm_size(comm, &m.ranks);
+  m.tsv_count =
+      std::max(1, static_cast<int>(std::lround(std::sqrt(target_unknowns / kUnknownsPerTsv))));
+  const StackSpec stack = hbm_like_stack(m.tsv_count);
+  const physics::ThermalSpec spec = thermal_spec(stack);
+  const physics::MaterialLibrary materials = physics::MaterialLibrary::builtin();
+  const double post_before = stage_seconds("postprocess");
+
+  MPI_Barrier(comm);
+  const double cpu_start = cpu_seconds();
+  const double start = MPI_Wtime();
+  mesh::GeneratedMesh generated = [&] {
+    solver::ScopedLogStage stage("mesh");
+    return mesh::generate_mesh(stack, mesh::MeshControls{}, mesh::MeshOptions{}, comm);
+  }();
+  const double meshed = MPI_Wtime();
+  const physics::ThermalResults results = physics::solve_thermal(
+      generated.mesh, materials, spec, stack_regions(generated.geometry), comm);
+  const double end = MPI_Wtime();
+  const double cpu_used = cpu_seconds() - cpu_start;
+
+  const double post = stage_seconds("postprocess") - post_before;
+  const double thermal = end - meshed;
+  m.unknowns = generated.mesh.global_node_count;
+  m.cells = generated.mesh.global_cell_count;
+  m.mesh = max_over_ranks(meshed - start, comm);
+  m.setup = max_over_ranks(results.solver.setup_seconds, comm);
+  m.solve = max_over_ranks(results.solver.solve_seconds, comm);
+  m.post = max_over_ranks(post, comm);
+  m.thermal = max_over_ranks(thermal, comm);
+  m.total = max_over_ranks(end - start, comm);
+  // The rest of solve_thermal: building the problem, assembling matrix and load,
+  // applying constraints (and a few vector operations).
+  m.assembly = std::max(0.0, m.thermal - m.setup - m.solve - m.post);
+  m.cpu_total = max_over_ranks(cpu_used, comm);
+  m.iterations = results.solver.iterations;
+  m.reason = results.solver.converged_reason;
+  const double owned = std::max<double>(1, static_cast<double>(generated.mesh.owned_node_count));
+  m.bytes_per_unknown = max_over_ranks(mesh::peak_resident_bytes() / owned, comm);
+  m.heat_balance_error = results.heat_balance.relative_error;
+  for (const auto& stats : results.layers) m.t_max_K = std::max(m.t_max_K, stats.t_max_K);
+  return m;
+}
+
+const char* verdict(bool met) {
+  return met ? "met" : "NOT met";
+}
+
+void print(const Measurement& m) {
+  const double rate = m.unknowns / m.total;
+  std::printf("== steady linear thermal solve: %d x %d TSVs per die, %d core dies, %d rank(s)\n",
+              m.tsv_count, m.tsv_count, kCoreDies, m.ranks);
+  std::printf("unknowns: %lld   cells: %lld   unknowns per rank: %.0f\n", m.unknowns, m.cells,
+              static_cast<double>(m.unknowns) / m.ranks);
+  std::printf("time per phase (s, wall, max over ranks):\n");
+  std::printf("  mesh                     %8.2f\n", m.mesh);
+  std::printf("  assembly                 %8.2f\n", m.assembly);
+  std::printf("  preconditioner setup     %8.2f\n", m.setup);
+  std::printf("  solve (CG)               %8.2f\n", m.solve);
+  std::printf("  post-processing          %8.2f\n", m.post);
+  std::printf("  total (mesh + thermal)   %8.2f   (CPU s of the slowest rank: %.2f)\n", m.total,
+              m.cpu_total);
+  std::printf("CG iterations: %d (%s)   target <= %d to %.0e relative residual: %s\n", m.iterations,
+              m.reason.c_str(), kTargetIterations, kRelativeTolerance,
+              verdict(m.iterations <= kTargetIterations));
+  std::printf("peak memory per unknown: %.0f bytes   target <= %.0f: %s\n", m.bytes_per_unknown,
+              kTargetBytes, verdict(m.bytes_per_unknown <= kTargetBytes));
+  std::printf("unknowns per second end to end: %.3g   target >= %.3g (at 8M unknowns, 2 ranks)%s\n",
+              rate, kTargetRate,
+              m.unknowns >= 4000000 && m.ranks == 2 ? (rate >= kTargetRate ? ": met" : ": NOT met")
+                                                    : ": (target applies at 8M on 2 ranks)");
+  std::printf("sanity: max temperature %.3f K, heat balance relative error %.1e\n\n", m.t_max_K,
+              m.heat_balance_error);
+  std::fflush(stdout);
+}
+
+void print_growth(const Measurement& small, const Measurement& large) {
+  const double growth = static_cast<double>(large.iterations) / small.iterations - 1;
+  std::printf(
+      "iteration growth from %lld to %lld unknowns: %d -> %d (%+.0f%%)   target <= %+.0f%%: %s\n",
+      small.unknowns, large.unknowns, small.iterations, large.iterations, 100 * growth,
+      100 * kTargetGrowth, verdict(growth <= kTargetGrowth));
+  std::fflush(stdout);
+}
+
+// The first argument, if it is not a PETSc option, is the single target size.
+bool parse_sizes(int argc, char** argv, std::vector<double>& sizes) {
+  sizes = {1e6, 8e6};
+  if (argc < 2 || argv[1][0] == '-') return true;
+  char* end = nullptr;
+  const double value = std::strtod(argv[1], &end);
+  if (end == argv[1] || *end != '\0' || !std::isfinite(value) || value < 1e3 || value > 2e9)
+    return false;
+  sizes = {value};
+  return true;
+}
+
+int run_all(int argc, char** argv) {
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  std::vector<double> sizes;
+  if (!parse_sizes(argc, argv, sizes)) {
+    if (rank == 0)
+      std::fprintf(stderr, "usage: bench_thermal [target unknowns, 1e3..2e9] [PETSc options]\n");
+    return 2;
+  }
+  std::vector<Measurement> measured;
+  for (double size : sizes) {
+    measured.push_back(run(size, PETSC_COMM_WORLD));
+    if (rank == 0) print(measured.back());
+  }
+  if (rank == 0 && measured.size() == 2) print_growth(measured[0], measured[1]);
+  if (rank == 0) {
+    std::printf(
+        "(peak memory is the process's peak resident set so far: a later, larger size "
+        "includes the earlier one's peak only if that was higher)\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
+  int status = 0;
+  try {
+    status = run_all(argc, argv);
+  } catch (const std::exception& error) {
+    // Another rank may be waiting in a collective call: stop them all.
+    std::fprintf(stderr, "bench_thermal: %s\n", error.what());
+    std::fflush(stderr);
+    MPI_Abort(PETSC_COMM_WORLD, 1);
+  }
+  if (PetscFinalize() != 0) return 1;
+  return status;
+}
