@@ -60,9 +60,11 @@ std::optional<physics::ThermalResults> run_conduction(const io::Case& the_case,
   physics::ConductionResults results;
   if (the_case.electrothermal) {
     progress.step("electro-thermal analysis");
+    physics::ElectrothermalOptions options;
+    options.progress = [&progress](const std::string& line) { progress.step(line); };
     physics::ElectrothermalResults coupled =
         physics::solve_electrothermal(generated.mesh, the_case.materials, spec, the_case.thermal,
-                                      regions, *the_case.electrothermal, comm);
+                                      regions, *the_case.electrothermal, comm, options);
     progress.step("electro-thermal: converged in " + std::to_string(coupled.iterations) +
                   " iterations");
     print_on_root(comm, io::format_electrothermal_table(coupled));

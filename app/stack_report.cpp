@@ -8,26 +8,6 @@
 namespace tsvfield::app {
 namespace {
 
-const char* kind_name(mesh::LayerKind kind) {
-  switch (kind) {
-    case mesh::LayerKind::generic:
-      return "generic";
-    case mesh::LayerKind::die:
-      return "die";
-    case mesh::LayerKind::interposer:
-      return "interposer";
-    case mesh::LayerKind::bond:
-      return "bond";
-    case mesh::LayerKind::tim:
-      return "tim";
-    case mesh::LayerKind::lid:
-      return "lid";
-    case mesh::LayerKind::beol:
-      return "beol";
-  }
-  return "?";
-}
-
 std::string material_label(const mesh::StackGeometry& geometry, int material) {
   if (material == mesh::kVoidMaterial) return "void";
   return geometry.materials.at(static_cast<std::size_t>(material));
@@ -86,8 +66,9 @@ std::string format_stack_report(const io::Case& the_case, const mesh::StackGeome
     auto found = power.find(layer.name);
     std::string watts = found == power.end() ? "-" : line("%.4g", found->second);
     text += line("%-22s %-10s %10.2f %10.2f %9.2f %-15s %-15s %6d %6d %9s\n", layer.name.c_str(),
-                 layer.is_group_fill ? "fill" : kind_name(layer.kind), layer.z0 / um, layer.z1 / um,
-                 (layer.z1 - layer.z0) / um, material_label(geometry, layer.material).c_str(),
+                 layer.is_group_fill ? "fill" : mesh::layer_kind_name(layer.kind), layer.z0 / um,
+                 layer.z1 / um, (layer.z1 - layer.z0) / um,
+                 material_label(geometry, layer.material).c_str(),
                  material_label(geometry, layer.fill_material).c_str(), counts.tsvs[i],
                  counts.bumps[i], watts.c_str());
   }

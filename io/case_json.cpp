@@ -47,30 +47,10 @@ JsonValue bump_array_json(const mesh::BumpArraySpec& array) {
   return value;
 }
 
-const char* kind_name(mesh::LayerKind kind) {
-  switch (kind) {
-    case mesh::LayerKind::generic:
-      return "generic";
-    case mesh::LayerKind::die:
-      return "die";
-    case mesh::LayerKind::interposer:
-      return "interposer";
-    case mesh::LayerKind::bond:
-      return "bond";
-    case mesh::LayerKind::tim:
-      return "tim";
-    case mesh::LayerKind::lid:
-      return "lid";
-    case mesh::LayerKind::beol:
-      return "beol";
-  }
-  return "generic";
-}
-
 JsonValue layer_json(const mesh::LayerSpec& layer) {
   JsonValue value = JsonValue::object();
   value.set("name", layer.name)
-      .set("kind", kind_name(layer.kind))
+      .set("kind", mesh::layer_kind_name(layer.kind))
       .set("thickness_m", layer.thickness)
       .set("material", layer.material)
       .set("fill", layer.fill_material.empty() ? JsonValue() : JsonValue(layer.fill_material))

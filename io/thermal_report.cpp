@@ -10,26 +10,6 @@ namespace {
 
 constexpr double kCelsiusOffset = 273.15;
 
-const char* kind_name(mesh::LayerKind kind) {
-  switch (kind) {
-    case mesh::LayerKind::generic:
-      return "generic";
-    case mesh::LayerKind::die:
-      return "die";
-    case mesh::LayerKind::interposer:
-      return "interposer";
-    case mesh::LayerKind::bond:
-      return "bond";
-    case mesh::LayerKind::tim:
-      return "tim";
-    case mesh::LayerKind::lid:
-      return "lid";
-    case mesh::LayerKind::beol:
-      return "beol";
-  }
-  return "generic";
-}
-
 const mesh::LayerInstance* find_layer(const mesh::StackGeometry& geometry,
                                       const std::string& name) {
   int index = geometry.layer_index(name);
@@ -39,7 +19,7 @@ const mesh::LayerInstance* find_layer(const mesh::StackGeometry& geometry,
 std::string layer_kind(const mesh::StackGeometry& geometry, const std::string& name) {
   const auto* layer = find_layer(geometry, name);
   if (layer == nullptr) return "generic";
-  return layer->is_group_fill ? "fill" : kind_name(layer->kind);
+  return layer->is_group_fill ? "fill" : mesh::layer_kind_name(layer->kind);
 }
 
 bool is_die(const mesh::StackGeometry& geometry, const std::string& name) {

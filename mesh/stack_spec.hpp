@@ -66,15 +66,36 @@ struct BlockSpec {
 
 enum class LayerKind { generic, die, interposer, bond, tim, lid, beol };
 
+// The case-file spelling of a layer kind.
+inline const char* layer_kind_name(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::generic:
+      return "generic";
+    case LayerKind::die:
+      return "die";
+    case LayerKind::interposer:
+      return "interposer";
+    case LayerKind::bond:
+      return "bond";
+    case LayerKind::tim:
+      return "tim";
+    case LayerKind::lid:
+      return "lid";
+    case LayerKind::beol:
+      return "beol";
+  }
+  return "generic";
+}
+
 struct LayerSpec {
   std::string name;  // unique; repeated layers get "_1", "_2", ... appended
   SourceRef source;
   LayerKind kind = LayerKind::generic;
   double thickness = 0;
-  std::string material;          // material inside the outline
-  std::optional<Rect> outline;   // absolute; default: the column or footprint outline
-  std::string fill_material;     // material outside the outline; empty = void (not meshed)
-  int z_subdivisions = 0;        // elements through the thickness; 0 = automatic
+  std::string material;         // material inside the outline
+  std::optional<Rect> outline;  // absolute; default: the column or footprint outline
+  std::string fill_material;    // material outside the outline; empty = void (not meshed)
+  int z_subdivisions = 0;       // elements through the thickness; 0 = automatic
   std::vector<TsvArraySpec> tsv_arrays;
   std::vector<BumpArraySpec> bump_arrays;
   std::vector<BlockSpec> blocks;
@@ -100,19 +121,19 @@ struct SideBySideSpec {
 using StackItem = std::variant<LayerSpec, SideBySideSpec>;
 
 struct StackSpec {
-  Rect footprint;  // the whole package in x, y
+  Rect footprint;                // the whole package in x, y
   std::vector<StackItem> items;  // bottom to top
 };
 
 // Controls of the mesh generator.
 struct MeshControls {
-  int circle_segments = 16;   // segments around every circle (multiple of 4)
-  double max_size = 0;        // largest in-plane cell edge; 0 = footprint diagonal / 40
-  double growth = 1.3;        // ratio of neighbouring cell sizes away from features
-  int liner_layers = 1;       // cells across a liner
-  int conductor_rings = 1;    // rings of cells between the O-grid core and the conductor boundary
-  int outer_rings = 0;        // rings from the outermost circle to the O-grid box; 0 = automatic
-  double max_z_size = 0;      // largest cell height; 0 = only the per-layer subdivisions
+  int circle_segments = 16;  // segments around every circle (multiple of 4)
+  double max_size = 0;       // largest in-plane cell edge; 0 = footprint diagonal / 40
+  double growth = 1.3;       // ratio of neighbouring cell sizes away from features
+  int liner_layers = 1;      // cells across a liner
+  int conductor_rings = 1;   // rings of cells between the O-grid core and the conductor boundary
+  int outer_rings = 0;       // rings from the outermost circle to the O-grid box; 0 = automatic
+  double max_z_size = 0;     // largest cell height; 0 = only the per-layer subdivisions
 };
 
 }  // namespace tsvfield::mesh
