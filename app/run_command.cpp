@@ -6,7 +6,9 @@
 // case.resolved.json (every input value in SI units, defaults filled in).
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -28,7 +30,7 @@ namespace {
 
 // Wall time of each phase, max over ranks where it matters (the slowest rank sets the pace).
 struct PhaseTimes {
-  double read = 0, mesh = 0, thermal = 0, output = 0, total = 0;
+  double read = 0, mesh = 0, thermal = 0, electrical = 0, output = 0, total = 0;
 };
 
 // The plan-view regions (outline, named blocks) of every layer, for power sources.
@@ -89,6 +91,7 @@ io::JsonValue run_json(const PhaseTimes& times, MPI_Comm comm, const CommandLine
   time.set("read_s", times.read)
       .set("mesh_s", times.mesh)
       .set("thermal_s", times.thermal)
+      .set("electrical_s", times.electrical)
       .set("output_s", times.output)
       .set("total_s", times.total);
   io::JsonValue value = io::JsonValue::object();
@@ -100,6 +103,19 @@ io::JsonValue run_json(const PhaseTimes& times, MPI_Comm comm, const CommandLine
       .set("time", std::move(time))
       .set("peak_memory_bytes", mesh::peak_resident_bytes());
   return value;
+}
+
+// The files the run left in the output folder, sorted, comma-separated (the
+// folders of .vtu pieces are left out: the .pvtu beside each is what one opens).
+std::string list_outputs(const std::string& output_dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(output_dir)) {
+    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 double max_over_ranks(double value, MPI_Comm comm) {
@@ -154,9 +170,9 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
     auto coupled_thermal =
         run_electrical_analyses(the_case, generated, stack_regions(generated.geometry), output_dir,
                                 comm, progress, summary);
+    times.electrical = max_over_ranks(MPI_Wtime() - phase_start, comm);
     if (coupled_thermal) {
       thermal = std::move(*coupled_thermal);
-      times.thermal = max_over_ranks(MPI_Wtime() - phase_start, comm);
       summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
     }
   }
@@ -190,10 +206,7 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
     io::write_json_file(output_dir + "/summary.json", summary);
     if (has_thermal)
       std::fputs(io::format_thermal_table(thermal, generated.geometry).c_str(), stdout);
-    std::printf(
-        "\nresults in %s/: %s, summary.json%s, case.resolved.json\n", output_dir.c_str(),
-        has_thermal ? "thermal.pvtu" : "mesh.pvtu",
-        has_thermal && the_case.output.csv ? ", thermal_layers.csv, thermal_blocks.csv" : "");
+    std::printf("\nresults in %s/: %s\n", output_dir.c_str(), list_outputs(output_dir).c_str());
   }
   progress.step("done");
 }
