@@ -8,6 +8,7 @@
 
 #include "mesh/input_error.hpp"
 #include "physics/electrical_support.hpp"
+#include "physics/thermal_solver.hpp"
 #include "solver/linear_solve.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/petsc_options.hpp"
@@ -60,45 +61,6 @@ VecHandle global_vector(const ScalarOperator& op, const std::vector<double>& loc
     values[static_cast<std::size_t>(i)] = local[static_cast<std::size_t>(i)];
   }
   return v;
-}
-
-// One steady linear heat solve from the guess t (which takes the Dirichlet values).
-solver::SolveStats solve_heat(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
-                              const std::string& prefix, double relative_tolerance) {
-  MatHandle a = op.create_matrix();
-  VecHandle b = op.create_vector(), zero = op.create_vector();
-  {
-    solver::ScopedLogStage stage("assembly");
-    TSV_CHECK(VecSet(zero, 0.0));
-    op.residual(zero, nullptr, scales, b);
-    TSV_CHECK(VecScale(b, -1.0));
-    op.jacobian(t, nullptr, 0.0, a);
-    op.constrain_linear_system(a, b);
-    TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
-    TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
-  }
-  solver::set_elliptic_defaults(prefix, true);
-  op.apply_dirichlet_values(t);
-  VecHandle correction = op.create_vector(), defect = op.create_vector();
-  TSV_CHECK(MatMult(a, t, defect));
-  TSV_CHECK(VecAYPX(defect, -1.0, b));
-  TSV_CHECK(VecSet(correction, 0.0));
-  const solver::SolveStats stats =
-      solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
-  TSV_CHECK(VecAXPY(t, 1.0, correction));
-  return stats;
-}
-
-void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm) {
-  int local = 0;
-  for (const auto& face : op.spec().robin) local |= face.coefficient > 0 ? 1 : 0;
-  int any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
-  if (!any && !op.has_dirichlet()) {
-    throw InputError(spec.analysis.source,
-                     "no fixed-temperature or convection boundary: the temperature is undetermined "
-                     "(every surface is adiabatic)");
-  }
 }
 
 HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
@@ -164,8 +126,8 @@ ElectrothermalResults solve_electrothermal(const mesh::LocalMesh& mesh,
     op = std::make_unique<ScalarOperator>(mesh, lagged_spec(problem, mesh, temperature), comm);
     if (iteration == 1) require_heat_sink(*op, thermal, comm);
     t = global_vector(*op, temperature);
-    results.thermal.solver =
-        solve_heat(*op, scales, t, options.thermal_prefix, thermal.analysis.relative_tolerance);
+    results.thermal.solver = solve_steady_linear_heat(*op, scales, t, options.thermal_prefix,
+                                                      thermal.analysis.relative_tolerance);
     std::vector<double> updated = op->local_values(t);
 
     CouplingIteration step;

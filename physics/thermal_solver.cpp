@@ -32,55 +32,11 @@ std::vector<double> load_scales(const ThermalProblem& problem, double time, bool
   return scales;
 }
 
-// Without a fixed temperature or a convection surface the temperature is
-// undetermined (pure Neumann problem): say so instead of letting CG stall.
-void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm) {
-  int local = 0;
-  for (const auto& face : op.spec().robin) local |= face.coefficient > 0 ? 1 : 0;
-  int any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
-  if (!any && !op.has_dirichlet()) {
-    throw InputError(spec.analysis.source,
-                     "no fixed-temperature or convection boundary: the temperature is undetermined "
-                     "(every surface is adiabatic)");
-  }
-}
-
 VecHandle initial_temperature(const ScalarOperator& op, double value) {
   VecHandle t = op.create_vector();
   TSV_CHECK(VecSet(t, value));
   op.apply_dirichlet_values(t);
   return t;
-}
-
-// Steady linear: A T = b with k at the reference temperature, CG + BoomerAMG.
-SolveStats solve_steady_linear(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
-                               const std::string& prefix, double relative_tolerance,
-                               const ThermalSolveOptions& options) {
-  MatHandle a = op.create_matrix();
-  VecHandle b = op.create_vector(), zero = op.create_vector();
-  {
-    ScopedLogStage stage("assembly");
-    TSV_CHECK(VecSet(zero, 0.0));
-    op.residual(zero, nullptr, scales, b);  // b = -R(0) = loads - Robin references
-    TSV_CHECK(VecScale(b, -1.0));
-    op.jacobian(t, nullptr, 0.0, a);
-    op.constrain_linear_system(a, b);
-    TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
-    TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
-  }
-  report(options, "thermal: matrix assembled; preconditioner setup and linear solve");
-  solver::set_elliptic_defaults(prefix, true);
-  // Solve for the correction from the initial guess (which holds the Dirichlet
-  // values): its right-hand side is the load alone, so the relative tolerance
-  // refers to the heat flow, not to the size of the fixed temperatures.
-  VecHandle correction = op.create_vector(), defect = op.create_vector();
-  TSV_CHECK(MatMult(a, t, defect));
-  TSV_CHECK(VecAYPX(defect, -1.0, b));
-  TSV_CHECK(VecSet(correction, 0.0));
-  SolveStats stats = solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
-  TSV_CHECK(VecAXPY(t, 1.0, correction));
-  return stats;
 }
 
 // Context of the SNES/TS callbacks; an exception inside a callback is kept
@@ -457,6 +413,51 @@ HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& sc
 
 }  // namespace
 
+// Without a fixed temperature or a convection surface the temperature is
+// undetermined (pure Neumann problem): say so instead of letting CG stall.
+void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm) {
+  int local = 0;
+  for (const auto& face : op.spec().robin) local |= face.coefficient > 0 ? 1 : 0;
+  int any = 0;
+  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (!any && !op.has_dirichlet()) {
+    throw InputError(spec.analysis.source,
+                     "no fixed-temperature or convection boundary: the temperature is undetermined "
+                     "(every surface is adiabatic)");
+  }
+}
+
+// Steady linear: A T = b with k at the reference temperature, CG + BoomerAMG.
+SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<double>& scales,
+                                    Vec t, const std::string& prefix, double relative_tolerance,
+                                    const std::function<void(const std::string&)>& progress) {
+  MatHandle a = op.create_matrix();
+  VecHandle b = op.create_vector(), zero = op.create_vector();
+  {
+    ScopedLogStage stage("assembly");
+    TSV_CHECK(VecSet(zero, 0.0));
+    op.residual(zero, nullptr, scales, b);  // b = -R(0) = loads - Robin references
+    TSV_CHECK(VecScale(b, -1.0));
+    op.jacobian(t, nullptr, 0.0, a);
+    op.constrain_linear_system(a, b);
+    TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
+    TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
+  }
+  if (progress) progress("thermal: matrix assembled; preconditioner setup and linear solve");
+  solver::set_elliptic_defaults(prefix, true);
+  // Solve for the correction from the initial guess (which holds the Dirichlet
+  // values): its right-hand side is the load alone, so the relative tolerance
+  // refers to the heat flow, not to the size of the fixed temperatures.
+  op.apply_dirichlet_values(t);
+  VecHandle correction = op.create_vector(), defect = op.create_vector();
+  TSV_CHECK(MatMult(a, t, defect));
+  TSV_CHECK(VecAYPX(defect, -1.0, b));
+  TSV_CHECK(VecSet(correction, 0.0));
+  SolveStats stats = solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
+  TSV_CHECK(VecAXPY(t, 1.0, correction));
+  return stats;
+}
+
 ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary& materials,
                              const ThermalSpec& spec, const StackRegions& regions, MPI_Comm comm,
                              const ThermalSolveOptions& options) {
@@ -493,8 +494,9 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
         solve_steady_nonlinear(*op, problem, load_scales(problem, 0, false), t, options.prefix,
                                spec.analysis.relative_tolerance, options);
   } else {
-    results.solver = solve_steady_linear(*op, load_scales(problem, 0, false), t, options.prefix,
-                                         spec.analysis.relative_tolerance, options);
+    results.solver =
+        solve_steady_linear_heat(*op, load_scales(problem, 0, false), t, options.prefix,
+                                 spec.analysis.relative_tolerance, options.progress);
   }
   report(options, "thermal: " + results.solver.method + " converged in " +
                       std::to_string(results.solver.iterations) + " iterations; post-processing");

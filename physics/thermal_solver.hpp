@@ -14,6 +14,8 @@
 #include "physics/thermal_problem.hpp"
 #include "physics/thermal_results.hpp"
 #include "physics/thermal_spec.hpp"
+#include "solver/linear_solve.hpp"
+#include "solver/scalar_operator.hpp"
 
 namespace tsvfield::physics {
 
@@ -42,5 +44,19 @@ struct ThermalSolveOptions {
 ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary& materials,
                              const ThermalSpec& spec, const StackRegions& regions, MPI_Comm comm,
                              const ThermalSolveOptions& options = {});
+
+// Parts shared with the electro-thermal coupling (physics/electrothermal):
+
+// Throws InputError when no surface removes heat (no fixed temperature, no
+// convection): the temperature would be undetermined and CG would stall.
+void require_heat_sink(const solver::ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm);
+
+// One steady linear heat solve, CG + BoomerAMG, for the correction from the guess
+// t (its Dirichlet values are applied first), so the tolerance refers to the heat
+// flow and not to the size of the fixed temperatures. `progress` may be empty.
+solver::SolveStats solve_steady_linear_heat(
+    const solver::ScalarOperator& op, const std::vector<double>& scales, Vec t,
+    const std::string& prefix, double relative_tolerance,
+    const std::function<void(const std::string&)>& progress = {});
 
 }  // namespace tsvfield::physics

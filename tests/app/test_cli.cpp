@@ -6,8 +6,8 @@ namespace tsvfield::app {
 namespace {
 
 TEST(CommandLine, RunWithOutputAndPetscOptions) {
-  auto line = parse_command_line({"run", "case.yaml", "--output", "out", "--", "-ksp_monitor",
-                                  "-pc_type", "gamg"});
+  auto line = parse_command_line(
+      {"run", "case.yaml", "--output", "out", "--", "-ksp_monitor", "-pc_type", "gamg"});
   EXPECT_EQ(line.command, Command::run);
   EXPECT_EQ(line.case_file, "case.yaml");
   ASSERT_TRUE(line.output_dir.has_value());
