@@ -16,8 +16,8 @@ using GlobalIndex = std::int64_t;
 // Faces: 0 bottom (0,1,2,3), 1 top (4,5,6,7), 2 + e the side over quad edge e,
 // e = 0..3, with nodes (e, e+1 mod 4, 4 + (e+1 mod 4), 4 + e).
 inline constexpr int kHexFaceCount = 6;
-inline constexpr std::array<std::array<int, 4>, 6> kHexFaceNodes = {{
-    {0, 1, 2, 3}, {4, 5, 6, 7}, {0, 1, 5, 4}, {1, 2, 6, 5}, {2, 3, 7, 6}, {3, 0, 4, 7}}};
+inline constexpr std::array<std::array<int, 4>, 6> kHexFaceNodes = {
+    {{0, 1, 2, 3}, {4, 5, 6, 7}, {0, 1, 5, 4}, {1, 2, 6, 5}, {2, 3, 7, 6}, {3, 0, 4, 7}}};
 
 // A face of a local cell on the boundary of the meshed domain, or on a named
 // surface inside it (a die's top or bottom).

@@ -35,10 +35,10 @@ struct Material {
   std::string description;  // one line, e.g. "Silicon, lightly doped (<1e17 cm^-3)"
   // Thermal conductivity along x, y, z (W/(m*K)); equal for isotropic materials.
   std::array<Property, 3> conductivity;
-  Property heat_capacity;             // volumetric rho * c_p, J/(m^3*K)
-  Property electrical_conductivity;   // S/m (0 for insulators)
-  double relative_permittivity = 1;   // eps_r
-  std::string sources;                // citations of the data, one per property
+  Property heat_capacity;            // volumetric rho * c_p, J/(m^3*K)
+  Property electrical_conductivity;  // S/m (0 for insulators)
+  double relative_permittivity = 1;  // eps_r
+  std::string sources;               // citations of the data, one per property
   bool isotropic() const;
 };
 

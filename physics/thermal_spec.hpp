@@ -18,12 +18,13 @@ enum class PowerDistribution {
 // power map; a trace (time, scale) multiplies it in transient analyses.
 struct PowerSource {
   SourceRef source;
-  std::string layer;        // layer name (expanded repeats: "core_die_3")
-  std::string block;        // block name within the layer; empty = whole layer
-  double power = 0;         // W
+  std::string layer;  // layer name (expanded repeats: "core_die_3")
+  std::string block;  // block name within the layer; empty = whole layer
+  double power = 0;   // W
   PowerDistribution distribution = PowerDistribution::volume;
-  std::string map_file;     // CSV grid of relative power density over the layer outline; empty = uniform
-  std::string trace_file;   // CSV (time_s, power_W or scale); empty = constant in time
+  std::string
+      map_file;  // CSV grid of relative power density over the layer outline; empty = uniform
+  std::string trace_file;       // CSV (time_s, power_W or scale); empty = constant in time
   bool trace_is_scale = false;  // trace column is a multiplier of `power` rather than watts
 };
 
