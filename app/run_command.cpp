@@ -2,8 +2,9 @@
 //
 // DIR/ holds: thermal.pvtu (+ thermal/ pieces) or, for a transient, thermal.pvd with
 // one .pvtu per output step; summary.json (results, mesh statistics, run metadata);
-// thermal_layers.csv, thermal_blocks.csv, thermal_history.csv (transient);
-// case.resolved.json (every input value in SI units, defaults filled in).
+// thermal_layers.csv, thermal_blocks.csv, thermal_history.csv (transient); the
+// electrical outputs (app/electrical_run.hpp) and the signal-integrity ones
+// (app/si_run.hpp: Touchstone, SPICE, CSV); case.resolved.json (every input value in SI units, defaults filled in).
 #include <mpi.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "app/commands.hpp"
 #include "app/electrical_run.hpp"
 #include "app/mesh_setup.hpp"
+#include "app/si_run.hpp"
 #include "io/case_json.hpp"
 #include "io/mesh_report.hpp"
 #include "io/thermal_report.hpp"
@@ -30,7 +32,8 @@ namespace {
 
 // Wall time of each phase, max over ranks where it matters (the slowest rank sets the pace).
 struct PhaseTimes {
-  double read = 0, mesh = 0, thermal = 0, electrical = 0, output = 0, total = 0;
+  double read = 0, mesh = 0, thermal = 0, electrical = 0, signal_integrity = 0, output = 0,
+         total = 0;
 };
 
 // The plan-view regions (outline, named blocks) of every layer, for power sources.
@@ -92,6 +95,7 @@ io::JsonValue run_json(const PhaseTimes& times, MPI_Comm comm, const CommandLine
       .set("mesh_s", times.mesh)
       .set("thermal_s", times.thermal)
       .set("electrical_s", times.electrical)
+      .set("signal_integrity_s", times.signal_integrity)
       .set("output_s", times.output)
       .set("total_s", times.total);
   io::JsonValue value = io::JsonValue::object();
@@ -175,6 +179,12 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
       thermal = std::move(*coupled_thermal);
       summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
     }
+  }
+
+  if (the_case.signal_integrity) {
+    phase_start = MPI_Wtime();
+    run_signal_integrity_analysis(the_case, generated, output_dir, comm, progress, summary);
+    times.signal_integrity = max_over_ranks(MPI_Wtime() - phase_start, comm);
   }
 
   phase_start = MPI_Wtime();

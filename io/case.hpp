@@ -7,6 +7,7 @@
 #include "mesh/stack_spec.hpp"
 #include "physics/electrical_spec.hpp"
 #include "physics/material.hpp"
+#include "physics/si_spec.hpp"
 #include "physics/thermal_spec.hpp"
 
 namespace tsvfield::io {
@@ -32,6 +33,10 @@ struct Case {
   std::optional<physics::ConductionSpec> conduction;
   std::vector<physics::ElectrostaticSpec> electrostatics;
   std::optional<physics::CouplingSpec> electrothermal;
+  // Signal integrity (analyses.signal_integrity): per-unit-length RLGC of the TSV
+  // lines, S-parameters and SPICE models; checked against the geometry by
+  // physics/signal_integrity when the run starts.
+  std::optional<physics::SignalIntegritySpec> signal_integrity;
   OutputSpec output;
   std::vector<std::string> petsc_options;  // "-ksp_rtol 1e-10" split into words
 };

@@ -287,6 +287,7 @@ JsonValue resolved_case_json(const Case& the_case) {
       .set("materials", used_materials_json(the_case, used_material_names(the_case.stack)))
       .set("thermal", thermal_json(the_case.thermal))
       .set("electrical", electrical_case_json(the_case))
+      .set("signal_integrity", si_case_json(the_case))
       .set("petsc_options", JsonValue::array(the_case.petsc_options));
   return value;
 }

@@ -13,4 +13,8 @@ JsonValue resolved_case_json(const Case& the_case);
 // conduction, electrostatic and electrothermal settings present in the case.
 JsonValue electrical_case_json(const Case& the_case);
 
+// The "signal_integrity" object of the resolved case (io/si_case_json.cpp): every
+// key of analyses.signal_integrity as the run uses it, SI; null when absent.
+JsonValue si_case_json(const Case& the_case);
+
 }  // namespace tsvfield::io

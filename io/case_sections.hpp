@@ -41,6 +41,10 @@ void read_analyses(const ReadContext& context, const YAML::Node& node, Case& res
 // result.electrothermal; needs result.thermal.analysis read.
 void read_electrical_analyses(MapReader& analyses, Case& result);
 
+// analyses.signal_integrity (si_reader.cpp) into result.signal_integrity; needs
+// result.stack and result.materials read.
+void read_signal_integrity_analysis(MapReader& analyses, Case& result);
+
 // A surface name ("top", "bottom", "sides", "<layer>.top", "<layer>.bottom") that
 // must exist in the stack; `node` holds the name.
 void check_surface(const ReadContext& context, const YAML::Node& node, const std::string& path,

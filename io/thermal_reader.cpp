@@ -300,11 +300,12 @@ std::vector<physics::InterfaceResistance> read_interfaces(const ReadContext& con
 void read_analyses(const ReadContext& context, const YAML::Node& node, Case& result) {
   if (!node.IsDefined()) return;
   MapReader map(context, node, "analyses",
-                {"thermal", "conduction", "electrostatic", "electrothermal"});
+                {"thermal", "conduction", "electrostatic", "electrothermal", "signal_integrity"});
   if (map.has("thermal"))
     result.thermal.analysis =
         read_thermal_analysis(context, map.optional("thermal"), map.path("thermal"));
   read_electrical_analyses(map, result);
+  read_signal_integrity_analysis(map, result);
 }
 
 }  // namespace tsvfield::io::detail

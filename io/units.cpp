@@ -100,6 +100,7 @@ const std::vector<DimensionInfo>& dimension_table() {
       {Dimension::power, "a power", "uW, mW, W, kW", kWatt},
       {Dimension::voltage, "a voltage", "mV, V", kVolt},
       {Dimension::current, "a current", "uA, mA, A", kAmpere},
+      {Dimension::resistance, "a resistance", "mohm, ohm, kohm", kOhm},
       {Dimension::thermal_conductivity,
        "a thermal conductivity",
        "W/(m*K), W/m/K",

@@ -23,6 +23,7 @@ enum class Dimension {
   power,
   voltage,
   current,
+  resistance,                    // ohm
   thermal_conductivity,          // W/(m*K)
   heat_transfer_coefficient,     // W/(m^2*K)
   thermal_interface_resistance,  // m^2*K/W

@@ -10,6 +10,10 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 // The O-grid core is a square of half size kCoreRatio * (smallest radius of the site).
 constexpr double kCoreRatio = 0.5;
+// Graded conductor rings (MeshControls::conductor_surface_cell): largest ratio of
+// neighbouring ring thicknesses, and most rings in one conductor band.
+constexpr double kConductorRingGrowth = 1.3;
+constexpr int kMaxGradedRings = 40;
 
 SourceRef controls_key(const std::string& key) {
   return SourceRef{"", 0, 0, "mesh." + key};
@@ -262,6 +266,43 @@ class FootprintBuilder {
     return std::clamp(static_cast<int>(std::lround((outer - inner) / tangential)), 1, 4);
   }
 
+  // Whether the band inside circle `circle` is the outermost band of a conductor: the
+  // circle is the conductor radius of a feature, and the band is no feature's liner.
+  bool is_conductor_surface(const Site& site, std::size_t circle) const {
+    double radius = site.radii[circle];
+    auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * b; };
+    bool surface = false;
+    for (const auto& feature : site.features) {
+      const FeatureArray& array = geometry_.arrays[feature.array];
+      if (circle > 0 && array.outer_radius > array.radius &&
+          same(array.radius, site.radii[circle - 1]) && same(array.outer_radius, radius))
+        return false;
+      surface = surface || same(array.radius, radius);
+    }
+    return surface;
+  }
+
+  // Ring parameters (0 < t <= 1, t = 1 on the circle) of a band `width` thick along
+  // its thickest ray, graded geometrically from the circle inwards so the outermost
+  // ring is at most conductor_surface_cell thick.
+  std::vector<double> surface_graded_parameters(double width) const {
+    double ratio = std::min(controls_.growth, kConductorRingGrowth);
+    double surface = controls_.conductor_surface_cell;
+    int count = static_cast<int>(
+        std::ceil(std::log(1 + width * (ratio - 1) / surface) / std::log(ratio) - 1e-9));
+    count = std::clamp(count, 1, kMaxGradedRings);
+    // Thickness from the surface (in units of the band): s * ratio^k, summing to 1.
+    double first = (ratio - 1) / (std::pow(ratio, count) - 1);
+    std::vector<double> parameters(count);
+    parameters[count - 1] = 1;
+    double from_surface = 0;
+    for (int k = 1; k < count; ++k) {
+      from_surface += first * std::pow(ratio, k - 1);
+      parameters[count - 1 - k] = 1 - from_surface;
+    }
+    return parameters;
+  }
+
   // Ring parameters of the outer band (from the last circle to the box), 0 < t <= 1.
   std::vector<double> outer_ring_parameters(const Site& site, int rays) const {
     double radius = site.radii.back();
@@ -366,9 +407,21 @@ class FootprintBuilder {
       for (int q = 0; q < rays; ++q)
         anchor_outer[q] = {site.x + polygon_radius * directions[q][0],
                            site.y + polygon_radius * directions[q][1]};
-      int count = circle == 0 ? controls_.conductor_rings : band_ring_count(site, circle, rays);
       double inner = circle == 0 ? 0 : site.radii[circle - 1];
-      add_rings(uniform(count), static_cast<int>(circle), 0.5 * (inner + radius), false);
+      std::vector<double> parameters;
+      if (controls_.conductor_surface_cell > 0 && is_conductor_surface(site, circle)) {
+        // Thickest ray of the band: the rings are parameterised along each ray, so the
+        // outermost ring is thickest there.
+        double band_width = 0;
+        for (int q = 0; q < rays; ++q)
+          band_width = std::max(band_width, std::hypot(anchor_outer[q][0] - anchor_inner[q][0],
+                                                       anchor_outer[q][1] - anchor_inner[q][1]));
+        parameters = surface_graded_parameters(band_width);
+      } else {
+        parameters =
+            uniform(circle == 0 ? controls_.conductor_rings : band_ring_count(site, circle, rays));
+      }
+      add_rings(parameters, static_cast<int>(circle), 0.5 * (inner + radius), false);
     }
     anchor_outer = box_points;
     double last = site.radii.back();
@@ -485,6 +538,9 @@ void validate_mesh_controls(const MeshControls& controls) {
   if (controls.conductor_rings < 1 || controls.conductor_rings > 16)
     throw InputError(controls_key("conductor_rings"),
                      "expected 1 to 16, found " + std::to_string(controls.conductor_rings));
+  if (!(controls.conductor_surface_cell >= 0) || !std::isfinite(controls.conductor_surface_cell))
+    throw InputError(controls_key("conductor_surface_cell"),
+                     "expected a non-negative length (0 = uniform conductor rings)");
   if (controls.outer_rings < 0 || controls.outer_rings > 32)
     throw InputError(controls_key("outer_rings"),
                      "expected 0 (automatic) to 32, found " + std::to_string(controls.outer_rings));

@@ -132,6 +132,11 @@ struct MeshControls {
   double growth = 1.3;       // ratio of neighbouring cell sizes away from features
   int liner_layers = 1;      // cells across a liner
   int conductor_rings = 1;   // rings of cells between the O-grid core and the conductor boundary
+  // Radial size wanted for the outermost ring inside every conductor (cross-section
+  // solves resolve the skin depth with it). > 0: the rings inside conductors are graded
+  // geometrically from the surface inwards and their count follows (conductor_rings is
+  // then ignored); 0: conductor_rings uniform rings.
+  double conductor_surface_cell = 0;
   int outer_rings = 0;       // rings from the outermost circle to the O-grid box; 0 = automatic
   double max_z_size = 0;     // largest cell height; 0 = only the per-layer subdivisions
 };

@@ -14,6 +14,7 @@ packages=(
   libvtk9-dev libyaml-cpp-dev
   libgtest-dev googletest
   python3 python3-numpy paraview
+  ngspice python3-scikit-rf
 )
 missing=()
 for package in "${packages[@]}"; do

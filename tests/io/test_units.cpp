@@ -112,11 +112,29 @@ TEST(Units, ConductivityAndResistivity) {
   expect_si("10 Ohm*cm", Dimension::electrical_resistivity, 0.1);
 }
 
+// Port reference impedances (analyses.signal_integrity.reference_impedance).
+TEST(Units, Resistance) {
+  expect_si("50 ohm", Dimension::resistance, 50);
+  expect_si("50 Ohm", Dimension::resistance, 50);
+  expect_si("50 \xCE\xA9", Dimension::resistance, 50);  // GREEK CAPITAL OMEGA
+  expect_si("75", Dimension::resistance, 75);
+  expect_si("2 kohm", Dimension::resistance, 2000);
+  expect_si("500 mohm", Dimension::resistance, 0.5);
+  expect_si("1 V/A", Dimension::resistance, 1);
+  expect_error("50 ohm*m", Dimension::resistance,
+               "expected a resistance (mohm, ohm, kohm), found '50 ohm*m' (an electrical "
+               "resistivity)");
+  expect_error("50 ohm", Dimension::frequency, "found '50 ohm' (a resistance)");
+  expect_error("40 GHz", Dimension::resistance, "found '40 GHz' (a frequency)");
+}
+
 TEST(Units, FrequencyAndTime) {
   expect_si("50 Hz", Dimension::frequency, 50);
   expect_si("10 kHz", Dimension::frequency, 1e4);
   expect_si("100 MHz", Dimension::frequency, 1e8);
   expect_si("20 GHz", Dimension::frequency, 2e10);
+  expect_si("0 Hz", Dimension::frequency, 0);
+  expect_si("2.5e3 MHz", Dimension::frequency, 2.5e9);
   expect_si("3 ps", Dimension::time, 3e-12);
   expect_si("3 ns", Dimension::time, 3e-9);
   expect_si("100 us", Dimension::time, 1e-4);
