@@ -353,17 +353,24 @@ void add_end_corrections(const mesh::LocalMesh& mesh, const MaterialLibrary& mat
   results.far_end_shunt = half;
 }
 
-solver::ComplexMatrix chain_at(const SignalIntegrityResults& results, std::size_t frequency) {
+// S of the whole chain: the sections' and end shunts' S-matrices joined by star
+// products, which stays accurate for long lossy chains where a product of chain
+// matrices loses the decaying part (physics/transmission_line.hpp).
+solver::ComplexMatrix chain_scattering(const SignalIntegrityResults& results, std::size_t frequency,
+                                       double z0) {
   const double f = results.sections.front().rlgc.frequencies_Hz[frequency];
-  const int n = static_cast<int>(results.signal_names.size());
-  solver::ComplexMatrix chain = solver::ComplexMatrix::identity(2 * n);
+  std::vector<solver::ComplexMatrix> parts;
   if (results.near_end_shunt.conductors > 0)
-    chain = chain * shunt_chain_matrix(results.near_end_shunt, f);
-  for (const auto& section : results.sections)
-    chain = chain * line_chain_matrix(section.rlgc.rlgc[frequency], section.rlgc.length_m, f);
+    parts.push_back(scattering_from_chain(shunt_chain_matrix(results.near_end_shunt, f), z0));
+  for (const auto& section : results.sections) {
+    parts.push_back(
+        line_scattering_matrix(section.rlgc.rlgc[frequency], section.rlgc.length_m, f, z0));
+  }
   if (results.far_end_shunt.conductors > 0)
-    chain = chain * shunt_chain_matrix(results.far_end_shunt, f);
-  return chain;
+    parts.push_back(scattering_from_chain(shunt_chain_matrix(results.far_end_shunt, f), z0));
+  solver::ComplexMatrix s = parts.front();
+  for (std::size_t k = 1; k < parts.size(); ++k) s = cascade_scattering(s, parts[k]);
+  return s;
 }
 
 PortFigures port_figures(const solver::ComplexMatrix& s, double frequency, int signal, int n) {
@@ -421,7 +428,7 @@ SignalIntegrityResults run_signal_integrity(const mesh::StackGeometry& geometry,
   const int n = static_cast<int>(results.signal_names.size());
   std::vector<solver::ComplexMatrix> s_all;
   for (std::size_t f = 0; f < frequencies.size(); ++f) {
-    s_all.push_back(scattering_from_chain(chain_at(results, f), spec.reference_impedance_ohm));
+    s_all.push_back(chain_scattering(results, f, spec.reference_impedance_ohm));
     results.max_singular_value =
         std::max(results.max_singular_value, max_singular_value(s_all.back()));
     results.max_reciprocity_error =
