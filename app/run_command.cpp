@@ -4,7 +4,8 @@
 // one .pvtu per output step; summary.json (results, mesh statistics, run metadata);
 // thermal_layers.csv, thermal_blocks.csv, thermal_history.csv (transient); the
 // electrical outputs (app/electrical_run.hpp) and the signal-integrity ones
-// (app/si_run.hpp: Touchstone, SPICE, CSV); case.resolved.json (every input value in SI units, defaults filled in).
+// (app/si_run.hpp: Touchstone, SPICE, CSV); case.resolved.json (every input value in SI units,
+// defaults filled in).
 #include <mpi.h>
 
 #include <algorithm>

@@ -8,12 +8,17 @@
 //
 //   mpiexec -n 2 bench_thermal               # both sizes
 //   mpiexec -n 2 bench_thermal 1e6           # one size (target unknowns)
+//   mpiexec -n 2 bench_thermal 1.25e5 1e6    # iteration growth over 8x, on a small scale
 //   mpiexec -n 2 bench_thermal 1e6 -log_view # + PETSc stages (mesh, assembly, setup, ...)
+//
+// On more than one rank each size is then run again on rank 0 alone, and the
+// speed-up printed (1 against 2 ranks).
 //
 // Any argument after the size is a PETSc option (e.g. -thermal_ksp_monitor).
 #include <mpi.h>
 #include <petscsys.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -174,6 +179,12 @@ double stage_seconds(const char* name) {
   return log->stageInfo[stage].perfInfo.time;
 }
 
+// Physical memory not in use now (bytes).
+double available_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_AVPHYS_PAGES)) *
+         static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
 double max_over_ranks(double value, MPI_Comm comm) {
   double result = 0;
   MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, comm);
@@ -229,8 +240,9 @@ Measurement run(double target_unknowns, MPI_Comm comm) {
   m.assembly_stage = max_over_ranks(assembly_stage, comm);
   m.thermal = max_over_ranks(thermal, comm);
   m.total = max_over_ranks(end - start, comm);
-  // The rest of solve_thermal: building the problem, creating and assembling the
-  // matrix and load, applying constraints (and a few vector operations).
+  // The rest of solve_thermal: building the problem and the operator, creating
+  // and assembling the matrix and load, applying constraints (and a few vector
+  // operations); the preconditioner setup includes handing the matrix to hypre.
   m.assembly = std::max(0.0, m.thermal - m.setup - m.solve - m.post);
   m.cpu_total = max_over_ranks(cpu_used, comm);
   m.iterations = results.solver.iterations;
@@ -255,8 +267,8 @@ void print(const Measurement& m) {
   std::printf("time per phase (s, wall, max over ranks):\n");
   std::printf("  mesh                     %8.2f\n", m.mesh);
   std::printf(
-      "  assembly                 %8.2f   (PETSc stage \"assembly\": %.2f; the rest is matrix\n"
-      "                                      creation and vector set-up outside that stage)\n",
+      "  assembly                 %8.2f   (PETSc stage \"assembly\": %.2f: problem, operator,\n"
+      "                                      matrix pattern and values, load vector)\n",
       m.assembly, m.assembly_stage);
   std::printf("  preconditioner setup     %8.2f\n", m.setup);
   std::printf("  solve (CG)               %8.2f\n", m.solve);
@@ -286,16 +298,29 @@ void print_growth(const Measurement& small, const Measurement& large) {
   std::fflush(stdout);
 }
 
-// The first argument, if it is not a PETSc option, is the single target size.
+// The leading arguments that are not PETSc options are the target sizes (one or
+// more); without any, 1M and 8M.
 bool parse_sizes(int argc, char** argv, std::vector<double>& sizes) {
-  sizes = {1e6, 8e6};
-  if (argc < 2 || argv[1][0] == '-') return true;
-  char* end = nullptr;
-  const double value = std::strtod(argv[1], &end);
-  if (end == argv[1] || *end != '\0' || !std::isfinite(value) || value < 1e3 || value > 2e9)
-    return false;
-  sizes = {value};
+  sizes.clear();
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    char* end = nullptr;
+    const double value = std::strtod(argv[i], &end);
+    if (end == argv[i] || *end != '\0' || !std::isfinite(value) || value < 1e3 || value > 2e9)
+      return false;
+    sizes.push_back(value);
+  }
+  if (sizes.empty()) sizes = {1e6, 8e6};
   return true;
+}
+
+void print_scaling(const Measurement& parallel, const Measurement& serial) {
+  const double speedup = serial.total / parallel.total;
+  std::printf(
+      "%d ranks against 1 at %lld unknowns: total %.2f s against %.2f s, speed-up %.2f "
+      "(parallel efficiency %.0f%%); setup + solve %.2f s against %.2f s\n\n",
+      parallel.ranks, parallel.unknowns, parallel.total, serial.total, speedup,
+      100 * speedup / parallel.ranks, parallel.setup + parallel.solve, serial.setup + serial.solve);
+  std::fflush(stdout);
 }
 
 int run_all(int argc, char** argv) {
@@ -307,17 +332,37 @@ int run_all(int argc, char** argv) {
       std::fprintf(stderr, "usage: bench_thermal [target unknowns, 1e3..2e9] [PETSc options]\n");
     return 2;
   }
+  int ranks = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+  // Rank 0 alone, for the 1-rank figures beside the parallel ones.
+  MPI_Comm serial = MPI_COMM_NULL;
+  if (ranks > 1) MPI_Comm_split(PETSC_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &serial);
   std::vector<Measurement> measured;
   std::sort(sizes.begin(), sizes.end());  // peak RSS only grows: smallest first
   for (double size : sizes) {
     measured.push_back(run(size, PETSC_COMM_WORLD));
     if (rank == 0) print(measured.back());
+    // The 1-rank run holds every unknown on rank 0: only when it fits with room.
+    const double needed = measured.back().bytes_per_unknown * measured.back().unknowns;
+    const bool fits = needed < 0.5 * available_memory_bytes();
+    if (rank == 0 && serial != MPI_COMM_NULL && !fits) {
+      std::printf("(1-rank run skipped: about %.1f GB needed, %.1f GB available)\n\n", needed / 1e9,
+                  available_memory_bytes() / 1e9);
+    }
+    if (serial != MPI_COMM_NULL && fits) {
+      const Measurement alone = run(size, serial);
+      print(alone);
+      print_scaling(measured.back(), alone);
+    }
+    MPI_Barrier(PETSC_COMM_WORLD);
   }
-  if (rank == 0 && measured.size() == 2) print_growth(measured[0], measured[1]);
+  if (serial != MPI_COMM_NULL) MPI_Comm_free(&serial);
+  if (rank == 0 && measured.size() >= 2) print_growth(measured.front(), measured.back());
   if (rank == 0) {
     std::printf(
-        "(peak memory is the process's peak resident set so far: sizes run smallest first, "
-        "so each figure is that size's own peak)\n");
+        "(peak memory is the process's peak resident set so far: sizes run smallest first, and "
+        "each 1-rank run after its parallel one; each figure is its own run's peak as long as "
+        "the sizes grow by 2x or more)\n");
   }
   return 0;
 }

@@ -137,8 +137,8 @@ struct MeshControls {
   // geometrically from the surface inwards and their count follows (conductor_rings is
   // then ignored); 0: conductor_rings uniform rings.
   double conductor_surface_cell = 0;
-  int outer_rings = 0;       // rings from the outermost circle to the O-grid box; 0 = automatic
-  double max_z_size = 0;     // largest cell height; 0 = only the per-layer subdivisions
+  int outer_rings = 0;    // rings from the outermost circle to the O-grid box; 0 = automatic
+  double max_z_size = 0;  // largest cell height; 0 = only the per-layer subdivisions
 };
 
 }  // namespace tsvfield::mesh

@@ -150,17 +150,30 @@ void set_coefficients(ThermalProblem& problem, const mesh::LocalMesh& mesh,
   cell_material->reserve(mesh.cell_material.size());
   for (auto m : mesh.cell_material) cell_material->push_back(table[static_cast<std::size_t>(m)]);
   problem.spec.nonlinear = nonlinear;
-  problem.spec.diffusion = [cell_material, nonlinear, reference](const solver::PointContext& p) {
-    const Material& material = *(*cell_material)[static_cast<std::size_t>(p.cell)];
-    solver::DiffusionValue k;
-    const double t = nonlinear ? std::max(p.u, kMinTemperature) : reference;
-    for (int i = 0; i < 3; ++i) {
-      k.value[i] = material.conductivity[i](t);
-      k.derivative[i] =
-          nonlinear && p.u > kMinTemperature ? material.conductivity[i].derivative(t) : 0.0;
+  if (!nonlinear) {
+    // Linear: k at the reference temperature, once per material (a log-log table
+    // costs a log and a pow per direction and Gauss point).
+    std::vector<Vec3> material_k(table.size());
+    for (std::size_t m = 0; m < table.size(); ++m) {
+      for (int i = 0; i < 3; ++i) material_k[m][i] = table[m]->conductivity[i](reference);
     }
-    return k;
-  };
+    auto cell_materials = std::make_shared<const std::vector<std::int32_t>>(mesh.cell_material);
+    problem.spec.diffusion = [material_k, cell_materials](const solver::PointContext& p) {
+      const auto m = (*cell_materials)[static_cast<std::size_t>(p.cell)];
+      return solver::DiffusionValue{material_k[static_cast<std::size_t>(m)], {}};
+    };
+  } else {
+    problem.spec.diffusion = [cell_material](const solver::PointContext& p) {
+      const Material& material = *(*cell_material)[static_cast<std::size_t>(p.cell)];
+      solver::DiffusionValue k;
+      const double t = std::max(p.u, kMinTemperature);
+      for (int i = 0; i < 3; ++i) {
+        k.value[i] = material.conductivity[i](t);
+        k.derivative[i] = p.u > kMinTemperature ? material.conductivity[i].derivative(t) : 0.0;
+      }
+      return k;
+    };
+  }
   if (analysis.type == ThermalAnalysisType::transient) {
     problem.spec.capacity = [cell_material, nonlinear, reference](const solver::PointContext& p) {
       const Material& material = *(*cell_material)[static_cast<std::size_t>(p.cell)];

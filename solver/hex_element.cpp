@@ -32,6 +32,12 @@ ReferenceValues reference_values(const Vec3& xi) {
   return values;
 }
 
+[[noreturn]] void throw_degenerate(double det, const Vec3& position) {
+  throw std::runtime_error("inverted or degenerate hexahedron (det J = " + std::to_string(det) +
+                           ") near (" + std::to_string(position[0]) + ", " +
+                           std::to_string(position[1]) + ", " + std::to_string(position[2]) + ")");
+}
+
 }  // namespace
 
 const std::array<Vec3, 8>& hex_reference_nodes() {
@@ -60,12 +66,7 @@ HexPoint hex_point_at(const HexCoords& coords, const Vec3& xi) {
   const double det = jac[0][0] * (jac[1][1] * jac[2][2] - jac[1][2] * jac[2][1]) -
                      jac[0][1] * (jac[1][0] * jac[2][2] - jac[1][2] * jac[2][0]) +
                      jac[0][2] * (jac[1][0] * jac[2][1] - jac[1][1] * jac[2][0]);
-  if (!(det > 0)) {
-    throw std::runtime_error("inverted or degenerate hexahedron (det J = " + std::to_string(det) +
-                             ") near (" + std::to_string(point.position[0]) + ", " +
-                             std::to_string(point.position[1]) + ", " +
-                             std::to_string(point.position[2]) + ")");
-  }
+  if (!(det > 0)) throw_degenerate(det, point.position);
   // inv(J) by cofactors; grad N = inv(J)^T dN/dxi.
   double inv[3][3];
   inv[0][0] = (jac[1][1] * jac[2][2] - jac[1][2] * jac[2][1]) / det;
@@ -89,7 +90,9 @@ HexPoint hex_point_at(const HexCoords& coords, const Vec3& xi) {
   return point;
 }
 
-HexPoints hex_points(const HexCoords& coords) {
+namespace {
+
+HexPoints general_hex_points(const HexCoords& coords) {
   HexPoints points;
   const auto& nodes = hex_reference_nodes();
   // Gauss points at the nodes' reference positions scaled by 1/sqrt(3), weight 1 each.
@@ -98,6 +101,78 @@ HexPoints hex_points(const HexCoords& coords) {
     points[q] = hex_point_at(coords, xi);
   }
   return points;
+}
+
+// An extruded cell: the top face is the bottom face moved straight up (same x
+// and y at nodes a and a + 4) and both faces are level. The mesher's cells are
+// all of this kind. Its Jacobian is block-diagonal,
+//   [ d(x,y)/d(xi,eta)  0 ; 0  dz/dzeta ],
+// so the physical gradients need only the 2x2 inverse of the base quad's map at
+// the 4 in-plane Gauss points (shared by both Gauss layers in zeta).
+bool is_vertical_prism(const HexCoords& c) {
+  for (int a = 0; a < 4; ++a) {
+    if (c[a + 4][0] != c[a][0] || c[a + 4][1] != c[a][1]) return false;
+    if (c[a][2] != c[0][2] || c[a + 4][2] != c[4][2]) return false;
+  }
+  return true;
+}
+
+// hex_points for a vertical prism: the same values as the general path (to
+// round-off) from one 2x2 inverse per in-plane Gauss point instead of a 3x3
+// inverse per Gauss point.
+HexPoints prism_points(const HexCoords& coords) {
+  const double height = coords[4][2] - coords[0][2];
+  HexPoints points;
+  for (int q = 0; q < 4; ++q) {
+    const double s = kQuadReference[q][0] * kGauss;
+    const double t = kQuadReference[q][1] * kGauss;
+    std::array<double, 4> shape{}, dshape_ds{}, dshape_dt{};
+    double jac[2][2] = {};  // d(x,y)/d(s,t)
+    double x = 0, y = 0;
+    for (int a = 0; a < 4; ++a) {
+      const double fs = 1 + kQuadReference[a][0] * s;
+      const double ft = 1 + kQuadReference[a][1] * t;
+      shape[a] = fs * ft / 4;
+      dshape_ds[a] = kQuadReference[a][0] * ft / 4;
+      dshape_dt[a] = kQuadReference[a][1] * fs / 4;
+      x += shape[a] * coords[a][0];
+      y += shape[a] * coords[a][1];
+      for (int i = 0; i < 2; ++i) {
+        jac[i][0] += coords[a][i] * dshape_ds[a];
+        jac[i][1] += coords[a][i] * dshape_dt[a];
+      }
+    }
+    const double area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
+    const double det = area_det * height / 2;
+    if (!(det > 0)) throw_degenerate(det, {x, y, coords[0][2] + height / 2});
+    // grad_xy N = inv(J)^T (dN/ds, dN/dt).
+    std::array<double, 4> dshape_dx{}, dshape_dy{};
+    for (int a = 0; a < 4; ++a) {
+      dshape_dx[a] = (jac[1][1] * dshape_ds[a] - jac[1][0] * dshape_dt[a]) / area_det;
+      dshape_dy[a] = (-jac[0][1] * dshape_ds[a] + jac[0][0] * dshape_dt[a]) / area_det;
+    }
+    for (int level = 0; level < 2; ++level) {
+      // Linear factors in z at zeta = -+1/sqrt(3): bottom (1 - zeta)/2, top (1 + zeta)/2.
+      const double zeta = level == 0 ? -kGauss : kGauss;
+      const double bottom = (1 - zeta) / 2, top = (1 + zeta) / 2;
+      HexPoint& point = points[static_cast<std::size_t>(q + 4 * level)];
+      point.position = {x, y, coords[0][2] + top * height};
+      point.weight = det;
+      for (int a = 0; a < 4; ++a) {
+        point.shape[a] = shape[a] * bottom;
+        point.shape[a + 4] = shape[a] * top;
+        point.gradient[a] = {dshape_dx[a] * bottom, dshape_dy[a] * bottom, -shape[a] / height};
+        point.gradient[a + 4] = {dshape_dx[a] * top, dshape_dy[a] * top, shape[a] / height};
+      }
+    }
+  }
+  return points;
+}
+
+}  // namespace
+
+HexPoints hex_points(const HexCoords& coords) {
+  return is_vertical_prism(coords) ? prism_points(coords) : general_hex_points(coords);
 }
 
 FacePoints face_points(const FaceCoords& coords) {

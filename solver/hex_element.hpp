@@ -42,7 +42,8 @@ using FacePoints = std::array<FacePoint, kFaceQuadraturePoints>;
 const std::array<Vec3, 8>& hex_reference_nodes();
 
 // Shape functions and physical gradients at the 2x2x2 Gauss points. Throws
-// std::runtime_error on a degenerate or inverted cell (det J <= 0).
+// std::runtime_error on a degenerate or inverted cell (det J <= 0). Extruded
+// cells (top face straight above the bottom one, both level) take a shortcut.
 HexPoints hex_points(const HexCoords& coords);
 // Shape functions and gradients at an arbitrary reference point xi in [-1,1]^3.
 HexPoint hex_point_at(const HexCoords& coords, const Vec3& xi);

@@ -11,6 +11,36 @@ std::string ksp_reason_name(KSPConvergedReason reason) {
   return KSPConvergedReasons[reason];
 }
 
+namespace {
+
+// The value of "-<prefix><name>" in the options database, or "" when unset.
+std::string option_value(const std::string& prefix, const char* name) {
+  char value[64] = "";
+  PetscBool set = PETSC_FALSE;
+  TSV_CHECK(PetscOptionsGetString(nullptr, prefix.c_str(), name, value, sizeof value, &set));
+  return set ? std::string(value) : std::string();
+}
+
+}  // namespace
+
+bool share_matrix_with_hypre(MatHandle& a, const std::string& prefix) {
+  const std::string hypre_type = option_value(prefix, "-pc_hypre_type");
+  if (option_value(prefix, "-pc_type") != "hypre" ||
+      !(hypre_type.empty() || hypre_type == "boomeramg")) {
+    return false;
+  }
+  PetscBool aij = PETSC_FALSE;
+  TSV_CHECK(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(a.get()), &aij, MATMPIAIJ,
+                                      MATSEQAIJ, ""));
+  if (!aij) return false;
+  // In place (MAT_INPLACE_MATRIX) keeps the AIJ arrays alive in PETSc 3.18: a
+  // new matrix, then the AIJ one destroyed, is what frees them.
+  MatHandle converted;
+  TSV_CHECK(MatConvert(a, MATHYPRE, MAT_INITIAL_MATRIX, converted.out()));
+  a = std::move(converted);
+  return true;
+}
+
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
                                double relative_tolerance, bool symmetric) {
   MPI_Comm comm = PETSC_COMM_WORLD;
@@ -37,6 +67,7 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
     ScopedLogStage stage("setup");
     TSV_CHECK(KSPSetUp(ksp));
   }
+
   TSV_CHECK(PetscTime(&middle));
   {
     ScopedLogStage stage("solve");

@@ -28,6 +28,38 @@ double global_sum(double value, MPI_Comm comm) {
   return sum;
 }
 
+// One cell's nodal values of u, and of du/dt in transient problems (zero otherwise).
+struct ElementValues {
+  std::array<double, 8> u{}, udot{};
+};
+
+ElementValues gather_element(const std::array<std::int32_t, 8>& nodes, const double* u_local,
+                             const double* udot_local) {
+  ElementValues values;
+  for (int a = 0; a < 8; ++a) {
+    const auto node = static_cast<std::size_t>(nodes[a]);
+    values.u[a] = u_local[node];
+    if (udot_local) values.udot[a] = udot_local[node];
+  }
+  return values;
+}
+
+// u, du/dt and grad u interpolated at one Gauss point.
+struct PointState {
+  double u = 0, udot = 0;
+  Vec3 grad{};
+};
+
+PointState interpolate(const HexPoint& p, const ElementValues& element) {
+  PointState state;
+  for (int a = 0; a < 8; ++a) {
+    state.u += p.shape[a] * element.u[a];
+    state.udot += p.shape[a] * element.udot[a];
+    for (int i = 0; i < 3; ++i) state.grad[i] += p.gradient[a][i] * element.u[a];
+  }
+  return state;
+}
+
 // Start/finish of a ghost update in one call (no overlap wanted here).
 void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
   TSV_CHECK(VecGhostUpdateBegin(v, mode, direction));
@@ -172,9 +204,10 @@ VecHandle ScalarOperator::create_vector() const {
   return vec;
 }
 
-std::vector<std::array<std::int32_t, 8>> ScalarOperator::coupled_node_sets() const {
-  // Cells, and interface pairs (4 nodes below + 4 above), each couple 8 nodes.
-  std::vector<std::array<std::int32_t, 8>> sets(mesh_.cells.begin(), mesh_.cells.end());
+std::vector<std::array<std::int32_t, 8>> ScalarOperator::interface_node_sets() const {
+  // An interface pair couples the 4 nodes below with the 4 above.
+  std::vector<std::array<std::int32_t, 8>> sets;
+  sets.reserve(spec_.interfaces.size());
   for (const auto& pair : spec_.interfaces) {
     std::array<std::int32_t, 8> nodes;
     for (int i = 0; i < 4; ++i) {
@@ -190,49 +223,44 @@ MatHandle ScalarOperator::create_matrix() const {
   const auto owned = static_cast<PetscInt>(mesh_.owned_node_count);
   const auto global = static_cast<PetscInt>(mesh_.global_node_count);
   const auto begin = static_cast<PetscInt>(mesh_.owned_node_begin);
-  const auto sets = coupled_node_sets();
   const std::size_t local_count = global_index_.size();
+  // Coupled node sets: the cells (not copied), then the interface pairs.
+  const std::size_t cell_count = mesh_.cells.size();
+  const auto pairs = interface_node_sets();
+  auto node_set = [&](std::size_t k) -> const std::array<std::int32_t, 8>& {
+    return k < cell_count ? mesh_.cells[k] : pairs[k - cell_count];
+  };
+  const std::size_t set_count = cell_count + pairs.size();
 
   // Node -> coupled sets (CSR), then each row's columns as sorted global indices.
   std::vector<std::size_t> offset(local_count + 1, 0);
-  for (const auto& set : sets) {
-    for (auto node : set) ++offset[static_cast<std::size_t>(node) + 1];
+  for (std::size_t k = 0; k < set_count; ++k) {
+    for (auto node : node_set(k)) ++offset[static_cast<std::size_t>(node) + 1];
   }
   for (std::size_t i = 0; i < local_count; ++i) offset[i + 1] += offset[i];
-  std::vector<std::size_t> members(offset.back());
+  std::vector<std::int32_t> members(offset.back());  // set indices (< 2^31 cells per rank)
   {
     std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
-    for (std::size_t k = 0; k < sets.size(); ++k) {
-      for (auto node : sets[k]) members[fill[static_cast<std::size_t>(node)]++] = k;
+    for (std::size_t k = 0; k < set_count; ++k) {
+      for (auto node : node_set(k))
+        members[fill[static_cast<std::size_t>(node)]++] = static_cast<std::int32_t>(k);
     }
   }
   auto row_columns = [&](std::size_t row, std::vector<PetscInt>& columns) {
     columns.clear();
     for (std::size_t m = offset[row]; m < offset[row + 1]; ++m) {
-      for (auto node : sets[members[m]])
+      for (auto node : node_set(static_cast<std::size_t>(members[m])))
         columns.push_back(global_index_[static_cast<std::size_t>(node)]);
     }
     std::sort(columns.begin(), columns.end());
     columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
   };
-  std::vector<PetscInt> diagonal(static_cast<std::size_t>(owned)),
-      off_diagonal(static_cast<std::size_t>(owned));
-  auto count = [&](std::size_t row, const std::vector<PetscInt>& columns) {
-    PetscInt inside = 0;
-    for (auto c : columns) inside += (c >= begin && c < begin + owned) ? 1 : 0;
-    diagonal[row] = inside;
-    off_diagonal[row] = static_cast<PetscInt>(columns.size()) - inside;
-  };
-  std::vector<PetscInt> columns;
-  for (std::size_t row = 0; row < static_cast<std::size_t>(owned); ++row) {
-    row_columns(row, columns);
-    count(row, columns);
-  }
 
   // Rows of ghost nodes get entries from this rank's cells: send their columns
-  // to the owners, who merge them with their own (exact counts, no hashing).
+  // to the owners, who merge them with their own (exact pattern, no hashing).
   int ranks = 1;
   MPI_Comm_size(comm_, &ranks);
+  std::vector<PetscInt> columns;
   std::vector<std::vector<PetscInt>> outgoing(static_cast<std::size_t>(ranks));
   for (std::size_t row = static_cast<std::size_t>(owned); row < local_count; ++row) {
     auto& buffer = outgoing[static_cast<std::size_t>(
@@ -259,6 +287,7 @@ MatHandle ScalarOperator::create_matrix() const {
     send_buffer.insert(send_buffer.end(), outgoing[static_cast<std::size_t>(r)].begin(),
                        outgoing[static_cast<std::size_t>(r)].end());
   }
+  outgoing.clear();
   std::vector<PetscInt> receive_buffer(static_cast<std::size_t>(receive_offsets.back()));
   MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPIU_INT,
                 receive_buffer.data(), receive_counts.data(), receive_offsets.data(), MPIU_INT,
@@ -272,31 +301,34 @@ MatHandle ScalarOperator::create_matrix() const {
                 receive_buffer.begin() + static_cast<long>(k + 2 + n));
     k += 2 + n;
   }
-  for (auto& [row, list] : remote) {
+
+  // The owned rows' pattern in CSR (global columns). Handing it to PETSc whole
+  // fills the matrix row by row and assembles it (values zero), far cheaper
+  // than inserting zero element blocks, and fixes the structure exactly.
+  std::vector<PetscInt> row_start(static_cast<std::size_t>(owned) + 1, 0);
+  std::vector<PetscInt> pattern;
+  pattern.reserve(static_cast<std::size_t>(owned) * 27);
+  for (std::size_t row = 0; row < static_cast<std::size_t>(owned); ++row) {
     row_columns(row, columns);
-    columns.insert(columns.end(), list.begin(), list.end());
-    std::sort(columns.begin(), columns.end());
-    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
-    count(row, columns);
+    if (auto it = remote.find(row); it != remote.end()) {
+      columns.insert(columns.end(), it->second.begin(), it->second.end());
+      std::sort(columns.begin(), columns.end());
+      columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    }
+    pattern.insert(pattern.end(), columns.begin(), columns.end());
+    row_start[row + 1] = static_cast<PetscInt>(pattern.size());
   }
+  offset = {};
+  members = {};
 
   MatHandle matrix;
   TSV_CHECK(MatCreate(comm_, matrix.out()));
-  TSV_CHECK(MatSetType(matrix, MATAIJ));
   TSV_CHECK(MatSetSizes(matrix, owned, owned, global, global));
-  TSV_CHECK(MatSeqAIJSetPreallocation(matrix, 0, diagonal.data()));
-  TSV_CHECK(MatMPIAIJSetPreallocation(matrix, 0, diagonal.data(), 0, off_diagonal.data()));
+  TSV_CHECK(MatSetType(matrix, MATAIJ));
+  // One of the two applies (sequential or MPI AIJ), the other is ignored.
+  TSV_CHECK(MatSeqAIJSetPreallocationCSR(matrix, row_start.data(), pattern.data(), nullptr));
+  TSV_CHECK(MatMPIAIJSetPreallocationCSR(matrix, row_start.data(), pattern.data(), nullptr));
   TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  // Insert the pattern once (zeros), so the matrix is assembled and its
-  // structure fixed before the first real assembly.
-  const std::array<PetscScalar, 64> zeros{};
-  for (const auto& set : sets) {
-    std::array<PetscInt, 8> rows;
-    for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(set[a])];
-    TSV_CHECK(MatSetValues(matrix, 8, rows.data(), 8, rows.data(), zeros.data(), INSERT_VALUES));
-  }
-  TSV_CHECK(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY));
-  TSV_CHECK(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY));
   return matrix;
 }
 
@@ -310,6 +342,79 @@ std::vector<double> ScalarOperator::local_values(Vec u) const {
   GhostLocalForm local(work_u_);
   ConstVecArray values(local.get());
   return std::vector<double>(values.data(), values.data() + global_index_.size());
+}
+
+void ScalarOperator::add_listed_loads(std::span<const double> scales, double* r_local) const {
+  for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
+    for (const auto& load : spec_.loads[g].volume) {
+      const HexPoints points = hex_points(cell_coords(load.cell));
+      std::array<double, 8> density;
+      density.fill(scales[g] * load.density);
+      const HexVector fe = hex_load(points, density);
+      const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
+      for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] -= fe[a];
+    }
+    for (const auto& load : spec_.loads[g].faces) {
+      const FaceVector fe =
+          face_load(face_points(face_coords(load.cell, load.face)), scales[g] * load.density);
+      const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
+      for (int a = 0; a < 4; ++a) {
+        r_local[static_cast<std::size_t>(nodes[face_node(load.face, a)])] -= fe[a];
+      }
+    }
+  }
+}
+
+// Robin faces: int h (u - u_ref) v; u_local null means u = 0 (the load part).
+void ScalarOperator::add_robin_terms(const double* u_local, double* r_local) const {
+  for (const auto& face : spec_.robin) {
+    const FacePoints points = face_points(face_coords(face.cell, face.face));
+    const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
+    std::array<std::size_t, 4> fn;
+    for (int a = 0; a < 4; ++a) fn[a] = static_cast<std::size_t>(nodes[face_node(face.face, a)]);
+    for (const auto& p : points) {
+      double uq = 0;
+      if (u_local) {
+        for (int a = 0; a < 4; ++a) uq += p.shape[a] * u_local[fn[a]];
+      }
+      const double outflow = face.coefficient * (uq - face.reference);
+      for (int a = 0; a < 4; ++a) r_local[fn[a]] += p.weight * p.shape[a] * outflow;
+    }
+  }
+}
+
+void ScalarOperator::load_vector(std::span<const double> scales, Vec b) const {
+  if (scales.size() != spec_.loads.size()) {
+    throw std::invalid_argument("ScalarOperator::load_vector: one scale per load group expected");
+  }
+  {
+    GhostLocalForm r_form(work_r_);
+    TSV_CHECK(VecSet(r_form.get(), 0.0));
+    VecArray r_local(r_form.get());
+    bool any_function = false;
+    for (const auto& group : spec_.loads) any_function |= static_cast<bool>(group.density_function);
+    if (any_function) {
+      for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
+        const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
+        HexVector re{};
+        for (const auto& p : hex_points(cell_coords(cell))) {
+          double source = 0;
+          for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
+            if (spec_.loads[g].density_function) {
+              source += scales[g] * spec_.loads[g].density_function(p.position);
+            }
+          }
+          for (int a = 0; a < 8; ++a) re[a] -= p.weight * p.shape[a] * source;
+        }
+        for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] += re[a];
+      }
+    }
+    add_listed_loads(scales, r_local.data());
+    add_robin_terms(nullptr, r_local.data());
+  }
+  ghost_update(work_r_, ADD_VALUES, SCATTER_REVERSE);
+  TSV_CHECK(VecCopy(work_r_, b));
+  TSV_CHECK(VecScale(b, -1.0));
 }
 
 void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, Vec r) const {
@@ -330,31 +435,23 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
       udot_form.emplace(work_udot_);
       udot_local.emplace(udot_form->get());
     }
+    const double* udot_values = transient ? udot_local->data() : nullptr;
 
     // Cell terms: diffusion, capacity, analytic sources.
     for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
       const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
       const HexPoints points = hex_points(cell_coords(cell));
-      std::array<double, 8> ue, udote{};
-      for (int a = 0; a < 8; ++a) {
-        ue[a] = u_local[static_cast<std::size_t>(nodes[a])];
-        if (transient) udote[a] = (*udot_local)[static_cast<std::size_t>(nodes[a])];
-      }
+      const ElementValues element = gather_element(nodes, u_local.data(), udot_values);
       HexVector re{};
       for (int q = 0; q < kHexQuadraturePoints; ++q) {
         const HexPoint& p = points[q];
-        double uq = 0, udotq = 0;
-        Vec3 grad{};
-        for (int a = 0; a < 8; ++a) {
-          uq += p.shape[a] * ue[a];
-          udotq += p.shape[a] * udote[a];
-          for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * ue[a];
-        }
-        const PointContext ctx{cell, q, p.position, uq};
+        const PointState state = interpolate(p, element);
+        const PointContext ctx{cell, q, p.position, state.u};
         const DiffusionValue k = spec_.diffusion(ctx);
-        const Vec3 flux = {k.value[0] * grad[0], k.value[1] * grad[1], k.value[2] * grad[2]};
+        const Vec3 flux = {k.value[0] * state.grad[0], k.value[1] * state.grad[1],
+                           k.value[2] * state.grad[2]};
         double storage = 0;
-        if (transient) storage = spec_.capacity(ctx).value * udotq;
+        if (transient) storage = spec_.capacity(ctx).value * state.udot;
         double source = 0;
         for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
           if (spec_.loads[g].density_function) {
@@ -369,46 +466,14 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
         if (transient && spec_.lumped_capacity) {
           // Lumped: capacity at the point times the node's own rate.
           const double c = spec_.capacity(ctx).value;
-          for (int a = 0; a < 8; ++a) re[a] += p.weight * p.shape[a] * c * udote[a];
+          for (int a = 0; a < 8; ++a) re[a] += p.weight * p.shape[a] * c * element.udot[a];
         }
       }
       for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] += re[a];
     }
 
-    // Listed loads.
-    for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
-      for (const auto& load : spec_.loads[g].volume) {
-        const HexPoints points = hex_points(cell_coords(load.cell));
-        std::array<double, 8> density;
-        density.fill(scales[g] * load.density);
-        const HexVector fe = hex_load(points, density);
-        const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
-        for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] -= fe[a];
-      }
-      for (const auto& load : spec_.loads[g].faces) {
-        const FaceVector fe =
-            face_load(face_points(face_coords(load.cell, load.face)), scales[g] * load.density);
-        const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
-        for (int a = 0; a < 4; ++a) {
-          r_local[static_cast<std::size_t>(nodes[face_node(load.face, a)])] -= fe[a];
-        }
-      }
-    }
-
-    // Robin faces: int h (u - u_ref) v.
-    for (const auto& face : spec_.robin) {
-      const FacePoints points = face_points(face_coords(face.cell, face.face));
-      const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
-      std::array<std::size_t, 4> fn;
-      for (int a = 0; a < 4; ++a) fn[a] = static_cast<std::size_t>(nodes[face_node(face.face, a)]);
-      for (const auto& p : points) {
-        double uq = 0;
-        for (int a = 0; a < 4; ++a) uq += p.shape[a] * u_local[fn[a]];
-        const double outflow = face.coefficient * (uq - face.reference);
-        for (int a = 0; a < 4; ++a) r_local[fn[a]] += p.weight * p.shape[a] * outflow;
-      }
-    }
-
+    add_listed_loads(scales, r_local.data());
+    add_robin_terms(u_local.data(), r_local.data());
     // Interface pairs: int G (u_below - u_above) (v_below - v_above).
     for (std::size_t k = 0; k < spec_.interfaces.size(); ++k) {
       const auto& pair = spec_.interfaces[k];
@@ -448,31 +513,22 @@ void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const
       udot_form.emplace(work_udot_);
       udot_local.emplace(udot_form->get());
     }
+    const double* udot_values = transient ? udot_local->data() : nullptr;
     for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
       const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
       const HexPoints points = hex_points(cell_coords(cell));
-      std::array<double, 8> ue, udote{};
-      for (int a = 0; a < 8; ++a) {
-        ue[a] = u_local[static_cast<std::size_t>(nodes[a])];
-        if (transient) udote[a] = (*udot_local)[static_cast<std::size_t>(nodes[a])];
-      }
+      const ElementValues element = gather_element(nodes, u_local.data(), udot_values);
       HexMatrix ke{};
       for (int q = 0; q < kHexQuadraturePoints; ++q) {
         const HexPoint& p = points[q];
-        double uq = 0, udotq = 0;
-        Vec3 grad{};
-        for (int a = 0; a < 8; ++a) {
-          uq += p.shape[a] * ue[a];
-          udotq += p.shape[a] * udote[a];
-          for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * ue[a];
-        }
-        const PointContext ctx{cell, q, p.position, uq};
+        const PointState state = interpolate(p, element);
+        const PointContext ctx{cell, q, p.position, state.u};
         const DiffusionValue k = spec_.diffusion(ctx);
         ScalarValue c{};
         if (transient) c = spec_.capacity(ctx);
         // d(k(u) grad u)/du_b = k grad N_b + k'(u) N_b grad u
-        const Vec3 dflux = {k.derivative[0] * grad[0], k.derivative[1] * grad[1],
-                            k.derivative[2] * grad[2]};
+        const Vec3 dflux = {k.derivative[0] * state.grad[0], k.derivative[1] * state.grad[1],
+                            k.derivative[2] * state.grad[2]};
         for (int a = 0; a < 8; ++a) {
           const Vec3 ka = {k.value[0] * p.gradient[a][0], k.value[1] * p.gradient[a][1],
                            k.value[2] * p.gradient[a][2]};
@@ -482,10 +538,11 @@ void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const
             if (transient) {
               if (spec_.lumped_capacity) {
                 if (a == b) value += shift * c.value * p.shape[a];
-                if (spec_.nonlinear) value += p.shape[a] * c.derivative * p.shape[b] * udote[a];
+                if (spec_.nonlinear)
+                  value += p.shape[a] * c.derivative * p.shape[b] * element.udot[a];
               } else {
                 value += p.shape[a] * p.shape[b] *
-                         (shift * c.value + (spec_.nonlinear ? c.derivative * udotq : 0.0));
+                         (shift * c.value + (spec_.nonlinear ? c.derivative * state.udot : 0.0));
               }
             }
             ke[a][b] += p.weight * value;

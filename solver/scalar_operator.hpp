@@ -114,6 +114,10 @@ class ScalarOperator {
   // - sum_g scale_g f_g. At Dirichlet rows it holds the reaction (the flux the
   // constraint supplies). udot may be null (steady). scales.size() == load_count().
   void residual(Vec u, Vec udot, std::span<const double> scales, Vec r) const;
+  // The part of -R that does not depend on u: sum_g scale_g f_g plus the Robin
+  // reference terms int h u_ref v. For a linear steady problem A u = b, b is
+  // this (the same as -R(0), without the cell loop of a residual).
+  void load_vector(std::span<const double> scales, Vec b) const;
   // J = dR/du + shift dR/d(udot). J must come from create_matrix().
   void jacobian(Vec u, Vec udot, double shift, Mat jacobian) const;
 
@@ -140,11 +144,15 @@ class ScalarOperator {
   std::vector<Vec3> cell_flux(const std::vector<double>& local_u) const;
 
  private:
-  // Node sets coupled by one element matrix: the cells, then the interface pairs.
-  std::vector<std::array<std::int32_t, 8>> coupled_node_sets() const;
+  // Node sets coupled by an interface pair (the cells are the other sets).
+  std::vector<std::array<std::int32_t, 8>> interface_node_sets() const;
   HexCoords cell_coords(std::int32_t cell) const;
   FaceCoords face_coords(std::int32_t cell, int face) const;
   void gather_local(Vec global, Vec ghosted_work) const;
+  // Terms added to a local (ghosted) residual array: the listed volume and face
+  // loads (subtracted), and the Robin terms (u_local null: u = 0).
+  void add_listed_loads(std::span<const double> scales, double* r_local) const;
+  void add_robin_terms(const double* u_local, double* r_local) const;
   void validate() const;
   void merge_dirichlet();
   void match_interface_nodes();

@@ -88,6 +88,47 @@ TEST(HexElement, FaceAreaOfSkewQuad) {
   EXPECT_NEAR(total, 2.0, 1e-13);
 }
 
+// An extruded cell over a skewed quad, as the mesher makes them: hex_points takes
+// a shortcut for these (block-diagonal Jacobian), which must agree with the
+// general mapping at every Gauss point.
+HexCoords skewed_prism(double z_bottom, double z_top) {
+  const std::array<std::array<double, 2>, 4> base = {{{0, 0}, {2, 0.1}, {2.2, 1.3}, {-0.1, 1}}};
+  HexCoords c;
+  for (int a = 0; a < 4; ++a) {
+    c[a] = {base[a][0], base[a][1], z_bottom};
+    c[a + 4] = {base[a][0], base[a][1], z_top};
+  }
+  return c;
+}
+
+TEST(HexElement, PrismShortcutAgreesWithGeneralMapping) {
+  const HexCoords c = skewed_prism(0.25, 0.28);  // thin, like a 30 um die on a wide cell
+  const HexPoints points = hex_points(c);
+  const auto& nodes = hex_reference_nodes();
+  const double g = 1 / std::sqrt(3.0);
+  for (int q = 0; q < kHexQuadraturePoints; ++q) {
+    const HexPoint general = hex_point_at(c, {nodes[q][0] * g, nodes[q][1] * g, nodes[q][2] * g});
+    const HexPoint& fast = points[q];
+    EXPECT_NEAR(fast.weight, general.weight, 1e-14 * general.weight) << "point " << q;
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(fast.position[i], general.position[i], 1e-14);
+    for (int a = 0; a < 8; ++a) {
+      EXPECT_NEAR(fast.shape[a], general.shape[a], 1e-15);
+      for (int i = 0; i < 3; ++i) {
+        EXPECT_NEAR(fast.gradient[a][i], general.gradient[a][i],
+                    1e-13 * std::abs(general.gradient[a][2]))
+            << "point " << q << " node " << a << " direction " << i;
+      }
+    }
+  }
+  // The volume of a prism is its base area times its height.
+  EXPECT_NEAR(hex_volume(points), face_area(face_points({c[0], c[1], c[2], c[3]})) * 0.03, 1e-15);
+}
+
+TEST(HexElement, InvertedPrismIsRejected) {
+  EXPECT_THROW(hex_points(skewed_prism(0.28, 0.25)), std::runtime_error);
+  EXPECT_THROW(hex_points(skewed_prism(0.25, 0.25)), std::runtime_error);
+}
+
 TEST(HexElement, InvertedCellIsRejected) {
   HexCoords c = distorted_hex();
   std::swap(c[0], c[4]);
