@@ -1,10 +1,11 @@
 // Electro-quasi-static admittance of a cross-section (admittance_sweep): the complex
 // problem -div((sigma + j w eps) grad phi) = 0 outside the metals, as the real block
 // system [[Ks, -w Ke], [w Ke, Ks]] [Re phi; Im phi] = rhs (Ks: stiffness with sigma,
-// Ke: with eps), solved by FGMRES with a preconditioner whose spectrum does not depend
-// on the frequency (PRESB, see BlockPreconditioner: real eigenvalues in [1/2, 1]). Its
-// inner solves with Ks + w Ke use a sparse Cholesky factorization: the 2D blocks are
-// small (docs/verification.md compares it with BoomerAMG). Conductors are Dirichlet
+// Ke: with eps), solved by solver::ComplexBlockSolver (A = Ks, B = Ke): FGMRES with
+// the PRESB preconditioner, whose spectrum does not depend on the frequency (real
+// eigenvalues in [1/2, 1]); its inner solves with Ks + w Ke use a sparse Cholesky
+// factorization: the 2D blocks are small (docs/verification.md compares it with
+// BoomerAMG). Conductors are Dirichlet
 // groups; the admittance is the FE reaction at their nodes.
 #include <mpi.h>
 
@@ -19,7 +20,10 @@
 #include <vector>
 
 #include "mesh/input_error.hpp"
+#include "physics/frequency_sweep.hpp"
 #include "physics/per_unit_length.hpp"
+#include "solver/complex_block_solver.hpp"
+#include "solver/dense_complex.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/petsc_options.hpp"
 #include "solver/quad_element.hpp"
@@ -28,6 +32,7 @@ namespace tsvfield::physics {
 namespace {
 
 using Complex = std::complex<double>;
+using solver::ComplexMatrix;
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kEps0 = 8.8541878128e-12;  // F/m, CODATA 2018
 constexpr int kNoGroup = -1;
@@ -301,128 +306,41 @@ FieldSystem assemble(const CrossSection& section, const Groups& groups,
 // ---------------------------------------------------------------------------------
 // PETSc matrices and solves (each rank on PETSC_COMM_SELF).
 
-// A SeqAIJ matrix of the free-free block: blocks[r][c] is the coefficient pair
-// (sigma factor, eps factor) of block (r, c) of a `blocks` x `blocks` block matrix.
-solver::MatHandle block_matrix(const FieldSystem& system,
-                               const std::vector<std::vector<std::array<double, 2>>>& blocks) {
-  const int n = system.free_count, count = static_cast<int>(blocks.size());
-  std::vector<PetscInt> nonzeros(static_cast<std::size_t>(n) * count);
-  for (int r = 0; r < count; ++r) {
-    int used = 0;
-    for (int c = 0; c < count; ++c) used += blocks[r][c][0] != 0 || blocks[r][c][1] != 0 ? 1 : 0;
-    for (int row = 0; row < n; ++row)
-      nonzeros[static_cast<std::size_t>(r) * n + row] =
-          used * (system.row_start[row + 1] - system.row_start[row]);
-  }
+// sigma_factor Ks + eps_factor Ke of the free-free block, as a symmetric SeqAIJ matrix.
+solver::MatHandle coefficient_matrix(const FieldSystem& system, double sigma_factor,
+                                     double eps_factor) {
+  const int n = system.free_count;
+  std::vector<PetscInt> nonzeros(static_cast<std::size_t>(n));
+  for (int row = 0; row < n; ++row)
+    nonzeros[row] = system.row_start[row + 1] - system.row_start[row];
   solver::MatHandle matrix;
-  TSV_CHECK(
-      MatCreateSeqAIJ(PETSC_COMM_SELF, n * count, n * count, 0, nonzeros.data(), matrix.out()));
+  TSV_CHECK(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 0, nonzeros.data(), matrix.out()));
   std::vector<PetscInt> columns;
   std::vector<PetscScalar> values;
-  for (int r = 0; r < count; ++r)
-    for (int row = 0; row < n; ++row) {
-      columns.clear();
-      values.clear();
-      for (int c = 0; c < count; ++c) {
-        auto [sigma_factor, eps_factor] = blocks[r][c];
-        if (sigma_factor == 0 && eps_factor == 0) continue;
-        for (int k = system.row_start[row]; k < system.row_start[row + 1]; ++k) {
-          columns.push_back(static_cast<PetscInt>(c) * n + system.columns[k]);
-          values.push_back(sigma_factor * system.sigma_values[k] +
-                           eps_factor * system.eps_values[k]);
-        }
-      }
-      PetscInt global_row = static_cast<PetscInt>(r) * n + row;
-      TSV_CHECK(MatSetValues(matrix, 1, &global_row, static_cast<PetscInt>(columns.size()),
-                             columns.data(), values.data(), INSERT_VALUES));
+  for (int row = 0; row < n; ++row) {
+    columns.clear();
+    values.clear();
+    for (int k = system.row_start[row]; k < system.row_start[row + 1]; ++k) {
+      columns.push_back(system.columns[k]);
+      values.push_back(sigma_factor * system.sigma_values[k] + eps_factor * system.eps_values[k]);
     }
+    const PetscInt global_row = row;
+    TSV_CHECK(MatSetValues(matrix, 1, &global_row, static_cast<PetscInt>(columns.size()),
+                           columns.data(), values.data(), INSERT_VALUES));
+  }
   TSV_CHECK(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY));
   TSV_CHECK(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY));
-  bool symmetric = true;
-  for (int r = 0; r < count; ++r)
-    for (int c = 0; c < count; ++c) symmetric = symmetric && blocks[r][c] == blocks[c][r];
-  TSV_CHECK(MatSetOption(matrix, MAT_SYMMETRIC, symmetric ? PETSC_TRUE : PETSC_FALSE));
+  TSV_CHECK(MatSetOption(matrix, MAT_SYMMETRIC, PETSC_TRUE));
   return matrix;
 }
 
+// The real problems at f = 0 (sigma and eps separately): CG with a sparse Cholesky
+// factorization (nested dissection), overridable under -<prefix>dc_.... The complex
+// problems' defaults are solver::ComplexBlockSolver's (-<prefix>block_...).
 void set_solver_defaults(const std::string& prefix) {
-  // Block problem: FGMRES with the PCSHELL below; the inner solves with Ks + w Ke by a
-  // sparse Cholesky factorization (nested dissection ordering).
-  solver::set_default_option(prefix, "block_ksp_type", "preonly");
-  solver::set_default_option(prefix, "block_pc_type", "cholesky");
-  solver::set_default_option(prefix, "block_pc_factor_mat_ordering_type", "nd");
-  // Real problems at f = 0 (sigma and eps separately).
   solver::set_default_option(prefix, "dc_pc_type", "cholesky");
   solver::set_default_option(prefix, "dc_pc_factor_mat_ordering_type", "nd");
 }
-
-// The preconditioner of the block system [[A, -B], [B, A]] (A = Ks, B = w Ke), as a
-// PCSHELL that factors S = A + B once and applies
-//   presb (default): P = [[A, -B], [B, A + 2B]] (Axelsson, Neytcheva & Ahmad, Numer.
-//     Algorithms 66 (2014) 811), whose P^-1 has real eigenvalues in [1/2, 1] for any w:
-//     (A + B) h = f + g, (A + B) y = A h - f, x = h - y;
-//   diagonal: blockdiag(S, S), eigenvalues on the segment from 1 to j (modulus in
-//     [1/sqrt2, 1]): x = S^-1 f, y = S^-1 g.
-// Both cost two solves with S per application; presb takes fewer iterations when the
-// silicon is neither a good conductor nor a good dielectric (near its relaxation
-// frequency). Chosen by -<prefix>block_preconditioner presb|diagonal.
-struct BlockPreconditioner {
-  bool presb = true;
-  Mat sigma_stiffness = nullptr;  // A (not owned)
-  KSP inner = nullptr;            // solves with S (not owned)
-  IS real_part = nullptr, imaginary_part = nullptr;
-  Vec sum = nullptr, h = nullptr, t = nullptr;
-};
-
-PetscErrorCode apply_block_preconditioner(PC pc, Vec rhs, Vec result) {
-  BlockPreconditioner* context = nullptr;
-  PetscFunctionBeginUser;
-  PetscCall(PCShellGetContext(pc, &context));
-  Vec f = nullptr, g = nullptr, x = nullptr, y = nullptr;
-  PetscCall(VecGetSubVector(rhs, context->real_part, &f));
-  PetscCall(VecGetSubVector(rhs, context->imaginary_part, &g));
-  PetscCall(VecGetSubVector(result, context->real_part, &x));
-  PetscCall(VecGetSubVector(result, context->imaginary_part, &y));
-  if (context->presb) {
-    PetscCall(VecWAXPY(context->sum, 1.0, f, g));
-    PetscCall(KSPSolve(context->inner, context->sum, context->h));
-    PetscCall(MatMult(context->sigma_stiffness, context->h, context->t));
-    PetscCall(VecAXPY(context->t, -1.0, f));
-    PetscCall(KSPSolve(context->inner, context->t, y));
-    PetscCall(VecWAXPY(x, -1.0, y, context->h));
-  } else {
-    PetscCall(KSPSolve(context->inner, f, x));
-    PetscCall(KSPSolve(context->inner, g, y));
-  }
-  PetscCall(VecRestoreSubVector(result, context->imaginary_part, &y));
-  PetscCall(VecRestoreSubVector(result, context->real_part, &x));
-  PetscCall(VecRestoreSubVector(rhs, context->imaginary_part, &g));
-  PetscCall(VecRestoreSubVector(rhs, context->real_part, &f));
-  PetscFunctionReturn(0);
-}
-
-bool use_presb(const std::string& prefix) {
-  char value[64] = "presb";
-  PetscBool set = PETSC_FALSE;
-  TSV_CHECK(PetscOptionsGetString(nullptr, prefix.c_str(), "-block_preconditioner", value,
-                                  sizeof value, &set));
-  std::string choice = value;
-  if (choice != "presb" && choice != "diagonal")
-    throw InputError(SourceRef{}, "-" + prefix +
-                                      "block_preconditioner: expected presb or "
-                                      "diagonal, found '" +
-                                      choice + "'");
-  return choice == "presb";
-}
-
-struct SolveCounter {
-  int max_iterations = 0;
-  int min_iterations = -1;
-  void add(int iterations) {
-    max_iterations = std::max(max_iterations, iterations);
-    min_iterations = min_iterations < 0 ? iterations : std::min(min_iterations, iterations);
-  }
-};
 
 // A KSP on PETSC_COMM_SELF for `matrix` (preconditioned with `preconditioner`).
 solver::KspHandle make_ksp(Mat matrix, Mat preconditioner, const std::string& prefix, KSPType type,
@@ -462,7 +380,7 @@ double dot(const GroupColumn& column, bool use_eps, const PetscScalar* values) {
 // (columns) at 1 V, the others at 0 V, at angular frequency w > 0.
 std::vector<Complex> complex_admittance(const FieldSystem& system, const std::vector<int>& measured,
                                         double w, const SectionSolveOptions& options,
-                                        SolveCounter& counter) {
+                                        IterationCounter& counter) {
   const int n = system.free_count, g = system.group_count;
   const int m = static_cast<int>(measured.size());
   std::vector<Complex> admittance(static_cast<std::size_t>(m) * m);
@@ -477,50 +395,13 @@ std::vector<Complex> complex_admittance(const FieldSystem& system, const std::ve
                     w * group_sum(system.eps_group_group, measured[i], measured[j]));
     return admittance;
   }
-  solver::MatHandle matrix = block_matrix(system, {{{{1, 0}}, {{0, -w}}}, {{{0, w}}, {{1, 0}}}});
-  solver::MatHandle sigma_stiffness = block_matrix(system, {{{{1, 0}}}});
-  solver::MatHandle shifted = block_matrix(system, {{{{1, w}}}});
-  solver::KspHandle inner =
-      make_ksp(shifted, shifted, options.prefix + "block_", KSPPREONLY, options.relative_tolerance);
-  TSV_CHECK(KSPSetFromOptions(inner));
-  // An iterative inner solve (-<prefix>block_ksp_type ...) that breaks down must not
-  // pass silently: the error reaches the outer KSPSolve, which TSV_CHECK turns into a
-  // throw. (PETSc lets nested solves stop at their iteration limit: FGMRES still
-  // converges to the outer tolerance with inexact inner solves.)
-  TSV_CHECK(KSPSetErrorIfNotConverged(inner, PETSC_TRUE));
-  TSV_CHECK(KSPSetUp(inner));
-
-  BlockPreconditioner context;
-  context.presb = use_presb(options.prefix);
-  context.sigma_stiffness = sigma_stiffness;
-  context.inner = inner;
-  solver::IsHandle real_part, imaginary_part;
-  TSV_CHECK(ISCreateStride(PETSC_COMM_SELF, n, 0, 1, real_part.out()));
-  TSV_CHECK(ISCreateStride(PETSC_COMM_SELF, n, n, 1, imaginary_part.out()));
-  context.real_part = real_part;
-  context.imaginary_part = imaginary_part;
-  solver::VecHandle sum, half, t;
-  TSV_CHECK(MatCreateVecs(shifted, sum.out(), half.out()));
-  TSV_CHECK(VecDuplicate(sum, t.out()));
-  context.sum = sum;
-  context.h = half;
-  context.t = t;
-
-  // FGMRES: right preconditioning (the tolerance is on the true residual), and safe
-  // when the inner solves are iterative (-<prefix>block_ksp_type ...).
-  solver::KspHandle ksp =
-      make_ksp(matrix, matrix, options.prefix, KSPFGMRES, options.relative_tolerance);
-  PC pc = nullptr;
-  TSV_CHECK(KSPGetPC(ksp, &pc));
-  TSV_CHECK(PCSetType(pc, PCSHELL));
-  TSV_CHECK(PCShellSetContext(pc, &context));
-  TSV_CHECK(PCShellSetApply(pc, apply_block_preconditioner));
-  TSV_CHECK(PCShellSetName(pc, context.presb ? "presb" : "block-diagonal"));
-  TSV_CHECK(KSPSetFromOptions(ksp));
-  TSV_CHECK(KSPSetUp(ksp));
-
-  solver::VecHandle rhs, solution;
-  TSV_CHECK(MatCreateVecs(matrix, solution.out(), rhs.out()));
+  solver::MatHandle sigma_stiffness = coefficient_matrix(system, 1, 0);
+  solver::MatHandle eps_stiffness = coefficient_matrix(system, 0, 1);
+  solver::ComplexBlockSolver solver(
+      sigma_stiffness, eps_stiffness, w,
+      {options.prefix, options.relative_tolerance,
+       "electro-quasi-static cross-section solve (f = " + std::to_string(w / (2 * kPi)) + " Hz)"});
+  solver::VecHandle rhs = solver.create_vector(), solution = solver.create_vector();
   for (int j = 0; j < m; ++j) {
     const int excited = measured[j];
     TSV_CHECK(VecSet(rhs, 0.0));
@@ -532,8 +413,7 @@ std::vector<Complex> complex_admittance(const FieldSystem& system, const std::ve
         values[n + column.rows[k]] = -w * column.eps[k];
       }
     }
-    TSV_CHECK(VecSet(solution, 0.0));
-    counter.add(solve(ksp, rhs, solution, "f = " + std::to_string(w / (2 * kPi)) + " Hz"));
+    counter.add(solver.solve(rhs, solution));
     solver::ConstVecArray u(solution);
     const PetscScalar* real = u.data();
     const PetscScalar* imaginary = u.data() + n;
@@ -553,7 +433,7 @@ std::vector<Complex> complex_admittance(const FieldSystem& system, const std::ve
 // The same for one real coefficient (sigma: use_eps false, eps: true) at f = 0.
 std::vector<double> real_admittance(const FieldSystem& system, const std::vector<int>& measured,
                                     bool use_eps, const SectionSolveOptions& options,
-                                    SolveCounter& counter) {
+                                    IterationCounter& counter) {
   const int n = system.free_count, g = system.group_count;
   const int m = static_cast<int>(measured.size());
   const auto& group_sums = use_eps ? system.eps_group_group : system.sigma_group_group;
@@ -563,7 +443,7 @@ std::vector<double> real_admittance(const FieldSystem& system, const std::vector
       admittance[static_cast<std::size_t>(i) * m + j] =
           group_sums[static_cast<std::size_t>(measured[i]) * g + measured[j]];
   if (n == 0) return admittance;
-  solver::MatHandle matrix = block_matrix(system, {{{{use_eps ? 0.0 : 1.0, use_eps ? 1.0 : 0.0}}}});
+  solver::MatHandle matrix = coefficient_matrix(system, use_eps ? 0.0 : 1.0, use_eps ? 1.0 : 0.0);
   solver::KspHandle ksp =
       make_ksp(matrix, matrix, options.prefix + "dc_", KSPCG, options.relative_tolerance);
   TSV_CHECK(KSPSetFromOptions(ksp));
@@ -591,39 +471,10 @@ std::vector<double> real_admittance(const FieldSystem& system, const std::vector
 // ---------------------------------------------------------------------------------
 // Reduction to the signal block.
 
-// Solves a X = b (a: k x k, b: k x columns, row-major) by Gaussian elimination with
-// partial pivoting; returns false when a is singular.
-template <typename Scalar>
-bool solve_dense(std::vector<Scalar> a, std::vector<Scalar>& b, int k, int columns) {
-  for (int p = 0; p < k; ++p) {
-    int pivot = p;
-    for (int r = p + 1; r < k; ++r)
-      if (std::abs(a[r * k + p]) > std::abs(a[pivot * k + p])) pivot = r;
-    if (std::abs(a[pivot * k + p]) == 0.0) return false;
-    if (pivot != p) {
-      for (int c = 0; c < k; ++c) std::swap(a[p * k + c], a[pivot * k + c]);
-      for (int c = 0; c < columns; ++c) std::swap(b[p * columns + c], b[pivot * columns + c]);
-    }
-    for (int r = p + 1; r < k; ++r) {
-      Scalar factor = a[r * k + p] / a[p * k + p];
-      for (int c = p; c < k; ++c) a[r * k + c] -= factor * a[p * k + c];
-      for (int c = 0; c < columns; ++c) b[r * columns + c] -= factor * b[p * columns + c];
-    }
-  }
-  for (int p = k - 1; p >= 0; --p)
-    for (int c = 0; c < columns; ++c) {
-      Scalar sum = b[p * columns + c];
-      for (int r = p + 1; r < k; ++r) sum -= a[p * k + r] * b[r * columns + c];
-      b[p * columns + c] = sum / a[p * k + p];
-    }
-  return true;
-}
-
 // Eliminates the floating groups (the last `floating` of the m = signals + floating
 // measured groups) with zero net current: Y_SS - Y_SF Y_FF^-1 Y_FS. Floating groups
 // without any admittance (isolated at this frequency: zero row) are dropped.
-template <typename Scalar>
-std::vector<Scalar> reduce_floating(const std::vector<Scalar>& y, int signals, int floating) {
+std::vector<Complex> reduce_floating(const std::vector<Complex>& y, int signals, int floating) {
   const int m = signals + floating;
   double largest = 0;
   for (int i = 0; i < m; ++i) largest = std::max(largest, std::abs(y[i * m + i]));
@@ -631,25 +482,35 @@ std::vector<Scalar> reduce_floating(const std::vector<Scalar>& y, int signals, i
   for (int f = signals; f < m; ++f)
     if (std::abs(y[f * m + f]) > 1e-13 * largest) kept.push_back(f);
   const int k = static_cast<int>(kept.size());
-  std::vector<Scalar> reduced(static_cast<std::size_t>(signals) * signals);
+  ComplexMatrix reduced(signals, signals), ff(k, k), fs(k, signals), sf(signals, k);
   for (int i = 0; i < signals; ++i)
-    for (int j = 0; j < signals; ++j) reduced[i * signals + j] = y[i * m + j];
-  if (k == 0) return reduced;
-  std::vector<Scalar> ff(static_cast<std::size_t>(k) * k),
-      fs(static_cast<std::size_t>(k) * signals);
+    for (int j = 0; j < signals; ++j) reduced(i, j) = y[i * m + j];
+  if (k == 0) return reduced.data();
   for (int a = 0; a < k; ++a) {
-    for (int b = 0; b < k; ++b) ff[a * k + b] = y[kept[a] * m + kept[b]];
-    for (int j = 0; j < signals; ++j) fs[a * signals + j] = y[kept[a] * m + j];
-  }
-  if (!solve_dense(ff, fs, k, signals))
-    throw SolverError("cross-section: the floating conductors' admittance is singular");
-  for (int i = 0; i < signals; ++i)
+    for (int b = 0; b < k; ++b) ff(a, b) = y[kept[a] * m + kept[b]];
     for (int j = 0; j < signals; ++j) {
-      Scalar sum = 0;
-      for (int a = 0; a < k; ++a) sum += y[i * m + kept[a]] * fs[a * signals + j];
-      reduced[i * signals + j] -= sum;
+      fs(a, j) = y[kept[a] * m + j];
+      sf(j, a) = y[j * m + kept[a]];
     }
-  return reduced;
+  }
+  ComplexMatrix ff_inverse_fs;
+  try {
+    ff_inverse_fs = solver::solve(ff, fs);
+  } catch (const std::runtime_error& error) {
+    throw SolverError(std::string("cross-section: the floating conductors' admittance is "
+                                  "singular (") +
+                      error.what() + ")");
+  }
+  return (reduced - sf * ff_inverse_fs).data();
+}
+
+// The same for a real admittance (f = 0).
+std::vector<double> reduce_floating(const std::vector<double>& y, int signals, int floating) {
+  const std::vector<Complex> reduced =
+      reduce_floating(std::vector<Complex>(y.begin(), y.end()), signals, floating);
+  std::vector<double> real(reduced.size());
+  for (std::size_t k = 0; k < reduced.size(); ++k) real[k] = reduced[k].real();
+  return real;
 }
 
 // ---------------------------------------------------------------------------------
@@ -701,29 +562,6 @@ void validate(const CrossSection& section, const std::vector<double>& frequencie
                                         "': expected frequencies >= 0, found " + std::to_string(f));
 }
 
-// A failure on one rank, to be thrown on every rank.
-struct LocalFailure {
-  bool input_error = false;  // InputError (bad option), else SolverError
-  std::string message;
-};
-
-// Throws on every rank when any rank failed (the first failing rank's error).
-void rethrow_collectively(const LocalFailure& failure, MPI_Comm comm) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  int mine = failure.message.empty() ? size : rank, first = size;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == size) return;
-  int header[2] = {static_cast<int>(failure.message.size()), failure.input_error ? 1 : 0};
-  MPI_Bcast(header, 2, MPI_INT, first, comm);
-  std::string message = failure.message;
-  message.resize(header[0]);
-  MPI_Bcast(message.data(), header[0], MPI_CHAR, first, comm);
-  if (header[1]) throw InputError(SourceRef{}, message);
-  throw SolverError(message);
-}
-
 }  // namespace
 
 AdmittanceSweep admittance_sweep(const CrossSection& section,
@@ -731,9 +569,6 @@ AdmittanceSweep admittance_sweep(const CrossSection& section,
                                  const SectionSolveOptions& options) {
   validate(section, frequencies_Hz);
   double start = MPI_Wtime();
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
   set_solver_defaults(options.prefix);
 
   const Groups groups = make_groups(section);
@@ -749,61 +584,54 @@ AdmittanceSweep admittance_sweep(const CrossSection& section,
   sweep.frequencies_Hz = frequencies_Hz;
   std::vector<double> g_values(block * frequency_count, 0.0),
       c_values(block * frequency_count, 0.0);
-  SolveCounter counter;
+  IterationCounter counter;
   int unknowns = 0;
-  LocalFailure failure;
-  try {
-    const FieldSystem field = assemble(section, groups, cells.sigma, cells.eps, cells.field);
-    unknowns = 2 * field.free_count;
-    for (int f = rank; f < frequency_count; f += size) {
-      const double frequency = frequencies_Hz[f];
-      std::vector<double> g(block), c(block);
-      if (frequency > 0) {
-        const double w = 2 * kPi * frequency;
-        std::vector<Complex> y = reduce_floating(
-            complex_admittance(field, measured, w, options, counter), signals, floating);
-        for (std::size_t k = 0; k < block; ++k) {
-          g[k] = y[k].real();
-          c[k] = y[k].imag() / w;
+  run_collectively(
+      comm,
+      [&] {
+        const FieldSystem field = assemble(section, groups, cells.sigma, cells.eps, cells.field);
+        unknowns = 2 * field.free_count;
+        for (std::size_t f : local_frequencies(frequencies_Hz.size(), comm)) {
+          const double frequency = frequencies_Hz[f];
+          std::vector<double> g(block), c(block);
+          if (frequency > 0) {
+            const double w = 2 * kPi * frequency;
+            std::vector<Complex> y = reduce_floating(
+                complex_admittance(field, measured, w, options, counter), signals, floating);
+            for (std::size_t k = 0; k < block; ++k) {
+              g[k] = y[k].real();
+              c[k] = y[k].imag() / w;
+            }
+          } else {
+            // DC conductance: the real conduction problem (only the lossy cells).
+            const FieldSystem conduction =
+                assemble(section, groups, cells.sigma, cells.eps, cells.conducting);
+            g = reduce_floating(real_admittance(conduction, measured, false, options, counter),
+                                signals, floating);
+            // C(0) is the limit of Im Y / w: with lossy silicon, the silicon behaves as a
+            // conductor (the liner capacitance), not as the dielectric of the permittivity
+            // problem. Im Y(w) / w = C(0) + O(w^2), so a probe far below every relaxation
+            // frequency sigma / eps gives it to ~1e-8 (PRESB keeps that solve well
+            // conditioned); without lossy material it is the permittivity problem.
+            const double probe = low_frequency_probe(cells);
+            if (probe > 0) {
+              std::vector<Complex> y = reduce_floating(
+                  complex_admittance(field, measured, probe, options, counter), signals, floating);
+              for (std::size_t k = 0; k < block; ++k) c[k] = y[k].imag() / probe;
+            } else {
+              c = reduce_floating(real_admittance(field, measured, true, options, counter), signals,
+                                  floating);
+            }
+          }
+          std::copy(g.begin(), g.end(), g_values.begin() + f * block);
+          std::copy(c.begin(), c.end(), c_values.begin() + f * block);
         }
-      } else {
-        // DC conductance: the real conduction problem (only the lossy cells).
-        const FieldSystem conduction =
-            assemble(section, groups, cells.sigma, cells.eps, cells.conducting);
-        g = reduce_floating(real_admittance(conduction, measured, false, options, counter), signals,
-                            floating);
-        // C(0) is the limit of Im Y / w: with lossy silicon, the silicon behaves as a
-        // conductor (the liner capacitance), not as the dielectric of the permittivity
-        // problem. Im Y(w) / w = C(0) + O(w^2), so a probe far below every relaxation
-        // frequency sigma / eps gives it to ~1e-8 (PRESB keeps that solve well
-        // conditioned); without lossy material it is the permittivity problem.
-        const double probe = low_frequency_probe(cells);
-        if (probe > 0) {
-          std::vector<Complex> y = reduce_floating(
-              complex_admittance(field, measured, probe, options, counter), signals, floating);
-          for (std::size_t k = 0; k < block; ++k) c[k] = y[k].imag() / probe;
-        } else {
-          c = reduce_floating(real_admittance(field, measured, true, options, counter), signals,
-                              floating);
-        }
-      }
-      std::copy(g.begin(), g.end(), g_values.begin() + f * block);
-      std::copy(c.begin(), c.end(), c_values.begin() + f * block);
-    }
-  } catch (const InputError& error) {
-    failure = {true, error.what()};
-  } catch (const std::exception& error) {
-    failure = {false, error.what()};
-    if (failure.message.empty())
-      failure.message = "electro-quasi-static cross-section solve failed";
-  }
-  rethrow_collectively(failure, comm);
+      },
+      "electro-quasi-static cross-section solve failed");
 
   // Every frequency was solved by exactly one rank: the sums are its values.
-  MPI_Allreduce(MPI_IN_PLACE, g_values.data(), static_cast<int>(g_values.size()), MPI_DOUBLE,
-                MPI_SUM, comm);
-  MPI_Allreduce(MPI_IN_PLACE, c_values.data(), static_cast<int>(c_values.size()), MPI_DOUBLE,
-                MPI_SUM, comm);
+  gather_by_sum(g_values, comm);
+  gather_by_sum(c_values, comm);
   for (int f = 0; f < frequency_count; ++f) {
     sweep.G_S_per_m.emplace_back(g_values.begin() + f * block, g_values.begin() + (f + 1) * block);
     sweep.C_F_per_m.emplace_back(c_values.begin() + f * block, c_values.begin() + (f + 1) * block);
@@ -815,14 +643,7 @@ AdmittanceSweep admittance_sweep(const CrossSection& section,
     for (double value : matrix)
       if (!std::isfinite(value)) throw SolverError("the capacitance matrix holds a NaN");
 
-  int local_max = counter.max_iterations;
-  int local_min = counter.min_iterations < 0 ? INT32_MAX : counter.min_iterations;
-  MPI_Allreduce(&local_max, &sweep.stats.max_iterations, 1, MPI_INT, MPI_MAX, comm);
-  MPI_Allreduce(&local_min, &sweep.stats.min_iterations, 1, MPI_INT, MPI_MIN, comm);
-  if (sweep.stats.min_iterations == INT32_MAX) sweep.stats.min_iterations = 0;
-  MPI_Allreduce(&unknowns, &sweep.stats.unknowns, 1, MPI_INT, MPI_MAX, comm);
-  double seconds = MPI_Wtime() - start;
-  MPI_Allreduce(&seconds, &sweep.stats.seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
+  sweep.stats = gather_stats(counter, unknowns, start, comm);
   return sweep;
 }
 

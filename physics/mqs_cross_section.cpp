@@ -10,18 +10,11 @@
 // Only metal cells of conductors conduct: metal cells that belong to no conductor
 // are treated as insulators (they would otherwise be shorted to the boundary).
 //
-// Real 2x2 block form [[K, -w M], [w M, K]] [Ar; Ai] = [mu0 b_k; 0], solved with
-// FGMRES and the PRESB preconditioner (Axelsson, Neytcheva, Ahmad 2014)
-//   P = [[K, -w M], [w M, K + 2 w M]],
-// whose preconditioned spectrum is real and lies in [1/2, 1] for every w (K SPD, M
-// SPSD), so the iteration count does not grow with frequency. Applying P^-1 takes
-// two solves with K + w M, factored once per frequency (sparse Cholesky by default:
-// the 2D systems are small, and an exact block solve keeps the outer method at its
-// frequency-independent iteration count; BoomerAMG is an option override away).
-// The block-diagonal preconditioner diag(K + w M, K + w M) is available with
-// -<prefix>mqs_preconditioner blockdiag; its spectrum (1 + j t) / (1 + t), t >= 0,
-// reaches towards +-j as the skin depth shrinks, so it needs more iterations at
-// high frequency.
+// Real 2x2 block form [[K, -w M], [w M, K]] [Ar; Ai] = [mu0 b_k; 0], solved by
+// solver::ComplexBlockSolver (A = K, B = M): FGMRES with the PRESB preconditioner,
+// whose preconditioned spectrum lies in [1/2, 1] for every w, so the iteration count
+// does not grow with frequency; -<prefix>block_preconditioner diagonal selects
+// diag(K + w M, K + w M), whose count grows as the skin depth shrinks.
 //
 // Reduction: the admittance Y (all metal conductors, relative to the boundary) is
 // written in the variables W_s = V'_s - v_r (signals), v_r (the tied returns) and
@@ -35,7 +28,6 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -46,7 +38,10 @@
 #include <vector>
 
 #include "mesh/input_error.hpp"
+#include "physics/frequency_sweep.hpp"
 #include "physics/per_unit_length.hpp"
+#include "solver/complex_block_solver.hpp"
+#include "solver/dense_complex.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/quad_element.hpp"
 
@@ -54,8 +49,8 @@ namespace tsvfield::physics {
 namespace {
 
 using Complex = std::complex<double>;
+using solver::ComplexMatrix;
 using solver::ConstVecArray;
-using solver::KspHandle;
 using solver::MatHandle;
 using solver::VecHandle;
 
@@ -212,255 +207,18 @@ void assemble(const CrossSection& section, MqsProblem& problem) {
 }
 
 // ---------------------------------------------------------------------------
-// The real block system at one angular frequency and its preconditioner.
-
-// [[K, -w M], [w M, K]], explicit so that any PETSc preconditioner can be tried on it.
-MatHandle block_operator(const MqsProblem& problem, double omega) {
-  const PetscInt n = problem.unknowns;
-  std::vector<PetscInt> nonzeros(static_cast<std::size_t>(2 * n));
-  for (PetscInt row = 0; row < n; ++row) {
-    PetscInt count = 0;
-    TSV_CHECK(MatGetRow(problem.stiffness, row, &count, nullptr, nullptr));
-    nonzeros[static_cast<std::size_t>(row)] = nonzeros[static_cast<std::size_t>(row + n)] =
-        2 * count;
-    TSV_CHECK(MatRestoreRow(problem.stiffness, row, &count, nullptr, nullptr));
-  }
-  MatHandle block = create_matrix(nonzeros);
-  std::vector<PetscInt> cols;
-  std::vector<PetscScalar> upper, lower;
-  for (PetscInt row = 0; row < n; ++row) {
-    PetscInt count = 0, mass_count = 0;
-    const PetscInt *k_cols = nullptr, *m_cols = nullptr;
-    const PetscScalar *k_values = nullptr, *m_values = nullptr;
-    TSV_CHECK(MatGetRow(problem.stiffness, row, &count, &k_cols, &k_values));
-    TSV_CHECK(MatGetRow(problem.mass, row, &mass_count, &m_cols, &m_values));
-    if (mass_count != count || !std::equal(k_cols, k_cols + count, m_cols))
-      throw solver::PetscError("MQS mass and stiffness patterns differ");
-    cols.assign(k_cols, k_cols + count);
-    for (PetscInt i = 0; i < count; ++i) cols.push_back(k_cols[i] + n);
-    upper.assign(k_values, k_values + count);  // row of [K, -w M]
-    lower.resize(static_cast<std::size_t>(count));
-    for (PetscInt i = 0; i < count; ++i) {
-      upper.push_back(-omega * m_values[i]);
-      lower[static_cast<std::size_t>(i)] = omega * m_values[i];  // row of [w M, K]
-    }
-    lower.insert(lower.end(), k_values, k_values + count);
-    const PetscInt width = 2 * count;  // MatRestoreRow zeroes the counts
-    TSV_CHECK(MatRestoreRow(problem.mass, row, &mass_count, &m_cols, &m_values));
-    TSV_CHECK(MatRestoreRow(problem.stiffness, row, &count, &k_cols, &k_values));
-    const PetscInt lower_row = row + n;
-    TSV_CHECK(MatSetValues(block, 1, &row, width, cols.data(), upper.data(), INSERT_VALUES));
-    TSV_CHECK(MatSetValues(block, 1, &lower_row, width, cols.data(), lower.data(), INSERT_VALUES));
-  }
-  TSV_CHECK(MatAssemblyBegin(block, MAT_FINAL_ASSEMBLY));
-  TSV_CHECK(MatAssemblyEnd(block, MAT_FINAL_ASSEMBLY));
-  return block;
-}
-
-enum class BlockPreconditioner { presb, blockdiag };
-
-// State of the shell preconditioner: the solver of K + w M and views of the halves.
-struct ShellContext {
-  BlockPreconditioner kind = BlockPreconditioner::presb;
-  Mat stiffness = nullptr;
-  KSP shifted_solver = nullptr;  // K + w M
-  VecHandle f, g, x, y;          // views (VecPlaceArray) of the halves
-  VecHandle sum, h;              // work
-};
-
-PetscErrorCode apply_block_preconditioner(PC pc, Vec residual, Vec correction) {
-  ShellContext* context = nullptr;
-  PetscFunctionBeginUser;
-  PetscCall(PCShellGetContext(pc, &context));
-  PetscInt n = 0;
-  PetscCall(VecGetLocalSize(context->f, &n));
-  const PetscScalar* r = nullptr;
-  PetscScalar* z = nullptr;
-  PetscCall(VecGetArrayRead(residual, &r));
-  PetscCall(VecGetArray(correction, &z));
-  PetscCall(VecPlaceArray(context->f, r));
-  PetscCall(VecPlaceArray(context->g, r + n));
-  PetscCall(VecPlaceArray(context->x, z));
-  PetscCall(VecPlaceArray(context->y, z + n));
-  if (context->kind == BlockPreconditioner::blockdiag) {
-    PetscCall(KSPSolve(context->shifted_solver, context->f, context->x));
-    PetscCall(KSPSolve(context->shifted_solver, context->g, context->y));
-  } else {
-    // P [x; y] = [f; g]:  (K + wM)(x + y) = f + g  and  (K + wM) y = K (x + y) - f.
-    PetscCall(VecWAXPY(context->sum, 1.0, context->f, context->g));
-    PetscCall(KSPSolve(context->shifted_solver, context->sum, context->h));
-    PetscCall(MatMult(context->stiffness, context->h, context->sum));
-    PetscCall(VecAXPY(context->sum, -1.0, context->f));
-    PetscCall(KSPSolve(context->shifted_solver, context->sum, context->y));
-    PetscCall(VecWAXPY(context->x, -1.0, context->y, context->h));
-  }
-  PetscCall(VecResetArray(context->f));
-  PetscCall(VecResetArray(context->g));
-  PetscCall(VecResetArray(context->x));
-  PetscCall(VecResetArray(context->y));
-  PetscCall(VecRestoreArrayRead(residual, &r));
-  PetscCall(VecRestoreArray(correction, &z));
-  PetscFunctionReturn(0);
-}
-
-BlockPreconditioner preconditioner_choice(const std::string& prefix) {
-  char value[64] = "presb";
-  PetscBool set = PETSC_FALSE;
-  TSV_CHECK(PetscOptionsGetString(nullptr, prefix.c_str(), "-mqs_preconditioner", value,
-                                  sizeof(value), &set));
-  const std::string choice = value;
-  if (choice == "presb") return BlockPreconditioner::presb;
-  if (choice == "blockdiag") return BlockPreconditioner::blockdiag;
-  throw InputError(SourceRef{"", 0, 0, "-" + prefix + "mqs_preconditioner"},
-                   "expected presb or blockdiag, found '" + choice + "'");
-}
-
-VecHandle sequential_vector(PetscInt size) {
-  VecHandle vector;
-  TSV_CHECK(VecCreateSeq(PETSC_COMM_SELF, size, vector.out()));
-  return vector;
-}
-
-VecHandle array_view(PetscInt size) {
-  VecHandle vector;
-  TSV_CHECK(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, size, nullptr, vector.out()));
-  return vector;
-}
-
-// Outer FGMRES on the block operator with the shell preconditioner, set up for one
-// frequency; every option may be overridden with -<prefix>... (outer) and
-// -<prefix>block_... (the K + w M solves).
-class BlockSolver {
- public:
-  BlockSolver(const MqsProblem& problem, double omega, const SectionSolveOptions& options,
-              BlockPreconditioner kind) {
-    const PetscInt n = problem.unknowns;
-    operator_ = block_operator(problem, omega);
-    TSV_CHECK(MatDuplicate(problem.stiffness, MAT_COPY_VALUES, shifted_.out()));
-    TSV_CHECK(MatAXPY(shifted_, omega, problem.mass, SAME_NONZERO_PATTERN));
-
-    TSV_CHECK(KSPCreate(PETSC_COMM_SELF, shifted_solver_.out()));
-    TSV_CHECK(KSPSetOperators(shifted_solver_, shifted_, shifted_));
-    TSV_CHECK(KSPSetType(shifted_solver_, KSPPREONLY));
-    PC shifted_pc = nullptr;
-    TSV_CHECK(KSPGetPC(shifted_solver_, &shifted_pc));
-    TSV_CHECK(PCSetType(shifted_pc, PCCHOLESKY));
-    TSV_CHECK(PCFactorSetMatOrderingType(shifted_pc, MATORDERINGND));
-    TSV_CHECK(KSPSetOptionsPrefix(shifted_solver_, (options.prefix + "block_").c_str()));
-    TSV_CHECK(KSPSetFromOptions(shifted_solver_));
-    TSV_CHECK(KSPSetUp(shifted_solver_));
-
-    context_.kind = kind;
-    context_.stiffness = problem.stiffness;
-    context_.shifted_solver = shifted_solver_;
-    context_.f = array_view(n);
-    context_.g = array_view(n);
-    context_.x = array_view(n);
-    context_.y = array_view(n);
-    context_.sum = sequential_vector(n);
-    context_.h = sequential_vector(n);
-
-    TSV_CHECK(KSPCreate(PETSC_COMM_SELF, solver_.out()));
-    TSV_CHECK(KSPSetOperators(solver_, operator_, operator_));
-    TSV_CHECK(KSPSetType(solver_, KSPFGMRES));
-    TSV_CHECK(KSPGMRESSetRestart(solver_, 100));
-    TSV_CHECK(
-        KSPSetTolerances(solver_, options.relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 1000));
-    PC pc = nullptr;
-    TSV_CHECK(KSPGetPC(solver_, &pc));
-    TSV_CHECK(PCSetType(pc, PCSHELL));
-    TSV_CHECK(PCShellSetContext(pc, &context_));
-    TSV_CHECK(PCShellSetApply(pc, apply_block_preconditioner));
-    TSV_CHECK(PCShellSetName(pc, context_.kind == BlockPreconditioner::presb
-                                     ? "PRESB [[K,-wM],[wM,K+2wM]]"
-                                     : "block diagonal (K+wM, K+wM)"));
-    TSV_CHECK(KSPSetOptionsPrefix(solver_, options.prefix.c_str()));
-    TSV_CHECK(KSPSetFromOptions(solver_));
-    TSV_CHECK(KSPSetUp(solver_));
-    prefix_ = options.prefix;
-  }
-  BlockSolver(const BlockSolver&) = delete;
-  BlockSolver& operator=(const BlockSolver&) = delete;
-
-  // Solves for x (zero initial guess); returns the iteration count.
-  int solve(Vec rhs, Vec x) {
-    TSV_CHECK(VecSet(x, 0.0));
-    TSV_CHECK(KSPSolve(solver_, rhs, x));
-    KSPConvergedReason reason;
-    TSV_CHECK(KSPGetConvergedReason(solver_, &reason));
-    PetscInt iterations = 0;
-    TSV_CHECK(KSPGetIterationNumber(solver_, &iterations));
-    if (reason < 0) {
-      throw SolverError("magneto-quasi-static cross-section solve (options prefix -" + prefix_ +
-                        ") did not converge: " + KSPConvergedReasons[reason] + " after " +
-                        std::to_string(iterations) + " iterations");
-    }
-    return static_cast<int>(iterations);
-  }
-
- private:
-  MatHandle operator_, shifted_;
-  KspHandle shifted_solver_;
-  ShellContext context_;  // destroyed after solver_ (declared before it)
-  KspHandle solver_;
-  std::string prefix_;
-};
-
-// ---------------------------------------------------------------------------
 // Admittance of the metal conductors and its reduction to the signals' loop
 // impedance.
 
-// Dense complex square matrix, row-major.
-struct DenseMatrix {
-  int size = 0;
-  std::vector<Complex> values;
-  explicit DenseMatrix(int n) : size(n), values(static_cast<std::size_t>(n * n)) {}
-  Complex& operator()(int row, int col) {
-    return values[static_cast<std::size_t>(row * size + col)];
+// Z = Yt^-1; a singular Yt is a solver failure, not a bug.
+ComplexMatrix invert_admittance(const ComplexMatrix& admittance) {
+  try {
+    return solver::inverse(admittance);
+  } catch (const std::runtime_error& error) {
+    throw SolverError(std::string("magneto-quasi-static cross-section: singular conductor "
+                                  "admittance (") +
+                      error.what() + ")");
   }
-  Complex operator()(int row, int col) const {
-    return values[static_cast<std::size_t>(row * size + col)];
-  }
-};
-
-DenseMatrix multiply(const DenseMatrix& a, const DenseMatrix& b) {
-  DenseMatrix product(a.size);
-  for (int i = 0; i < a.size; ++i)
-    for (int k = 0; k < a.size; ++k)
-      for (int j = 0; j < a.size; ++j) product(i, j) += a(i, k) * b(k, j);
-  return product;
-}
-
-// Gauss-Jordan with partial pivoting (a few tens of conductors).
-DenseMatrix inverse(DenseMatrix a) {
-  const int n = a.size;
-  DenseMatrix result(n);
-  for (int i = 0; i < n; ++i) result(i, i) = 1;
-  for (int col = 0; col < n; ++col) {
-    int pivot = col;
-    for (int row = col + 1; row < n; ++row)
-      if (std::abs(a(row, col)) > std::abs(a(pivot, col))) pivot = row;
-    if (!(std::abs(a(pivot, col)) > 0))
-      throw SolverError("magneto-quasi-static cross-section: singular conductor admittance");
-    for (int j = 0; j < n; ++j) {
-      std::swap(a(col, j), a(pivot, j));
-      std::swap(result(col, j), result(pivot, j));
-    }
-    const Complex scale = 1.0 / a(col, col);
-    for (int j = 0; j < n; ++j) {
-      a(col, j) *= scale;
-      result(col, j) *= scale;
-    }
-    for (int row = 0; row < n; ++row) {
-      if (row == col || a(row, col) == Complex(0)) continue;
-      const Complex factor = a(row, col);
-      for (int j = 0; j < n; ++j) {
-        a(row, j) -= factor * a(col, j);
-        result(row, j) -= factor * result(col, j);
-      }
-    }
-  }
-  return result;
 }
 
 // T: metal-conductor voltages from the reduced variables [W_s; v_r; W_f].
@@ -497,10 +255,10 @@ Reduction make_reduction(const CrossSection& section, const MqsProblem& problem,
 }
 
 // T^T Y T.
-DenseMatrix reduce(const Reduction& reduction, const DenseMatrix& admittance) {
-  DenseMatrix reduced(reduction.variables);
-  for (int i = 0; i < admittance.size; ++i)
-    for (int j = 0; j < admittance.size; ++j)
+ComplexMatrix reduce(const Reduction& reduction, const ComplexMatrix& admittance) {
+  ComplexMatrix reduced(reduction.variables, reduction.variables);
+  for (int i = 0; i < admittance.rows(); ++i)
+    for (int j = 0; j < admittance.cols(); ++j)
       for (int u : reduction.terms[static_cast<std::size_t>(i)])
         for (int v : reduction.terms[static_cast<std::size_t>(j)])
           reduced(u, v) += admittance(i, j);
@@ -508,7 +266,7 @@ DenseMatrix reduce(const Reduction& reduction, const DenseMatrix& admittance) {
 }
 
 // R and L (N x N, row-major, symmetrised) from the signal block of a matrix.
-void store_signal_block(const DenseMatrix& matrix, int signals, double omega, bool dc_inductance,
+void store_signal_block(const ComplexMatrix& matrix, int signals, double omega, bool dc_inductance,
                         double* resistance, double* inductance) {
   for (int i = 0; i < signals; ++i)
     for (int j = 0; j < signals; ++j) {
@@ -525,17 +283,18 @@ void store_signal_block(const DenseMatrix& matrix, int signals, double omega, bo
 
 // One frequency: the admittance of all metal conductors from one solve each, then
 // the loop R and L of the signals into resistance/inductance (N x N each).
-int solve_frequency(const MqsProblem& problem, const Reduction& reduction, double frequency_Hz,
-                    const SectionSolveOptions& options, BlockPreconditioner kind,
-                    int& min_iterations, double* resistance, double* inductance) {
+void solve_frequency(const MqsProblem& problem, const Reduction& reduction, double frequency_Hz,
+                     const SectionSolveOptions& options, IterationCounter& counter,
+                     double* resistance, double* inductance) {
   const double omega = 2 * std::numbers::pi * frequency_Hz;
   const PetscInt n = problem.unknowns;
   const int conductors = static_cast<int>(problem.conductors.size());
-  BlockSolver solver(problem, omega, options, kind);
-  VecHandle rhs = sequential_vector(2 * n), solution = sequential_vector(2 * n);
+  solver::ComplexBlockSolver solver(
+      problem.stiffness, problem.mass, omega,
+      {options.prefix, options.relative_tolerance, "magneto-quasi-static cross-section solve"});
+  VecHandle rhs = solver.create_vector(), solution = solver.create_vector();
   // Y = Y_real + j Y_imag; at DC Y_imag collects Y1 (Y = Y0 - j w Y1).
-  DenseMatrix admittance(conductors), first_order(conductors);
-  int max_iterations = 0;
+  ComplexMatrix admittance(conductors, conductors), first_order(conductors, conductors);
   for (int k = 0; k < conductors; ++k) {
     {
       solver::VecArray values(rhs);
@@ -546,9 +305,7 @@ int solve_frequency(const MqsProblem& problem, const Reduction& reduction, doubl
         values[static_cast<std::size_t>(i + n)] = 0;
       }
     }
-    const int iterations = solver.solve(rhs, solution);
-    max_iterations = std::max(max_iterations, iterations);
-    min_iterations = std::min(min_iterations, iterations);
+    counter.add(solver.solve(rhs, solution));
     ConstVecArray a(solution);
     for (int j = 0; j < conductors; ++j) {
       const auto& load = problem.loads[static_cast<std::size_t>(j)];
@@ -562,17 +319,15 @@ int solve_frequency(const MqsProblem& problem, const Reduction& reduction, doubl
       first_order(j, k) = real;
     }
   }
-  const DenseMatrix impedance = inverse(reduce(reduction, admittance));
+  const ComplexMatrix impedance = invert_admittance(reduce(reduction, admittance));
   if (omega > 0) {
     store_signal_block(impedance, reduction.signals, omega, false, resistance, inductance);
   } else {
     // Z(w) = (Yt0 - j w Yt1)^-1 = Z0 + j w Z0 Yt1 Z0 + O(w^2).
     store_signal_block(impedance, reduction.signals, 1, false, resistance, inductance);
-    const DenseMatrix slope =
-        multiply(multiply(impedance, reduce(reduction, first_order)), impedance);
+    const ComplexMatrix slope = impedance * reduce(reduction, first_order) * impedance;
     store_signal_block(slope, reduction.signals, 1, true, resistance, inductance);
   }
-  return max_iterations;
 }
 
 // ---------------------------------------------------------------------------
@@ -626,22 +381,6 @@ void fill_skin_depths(const CrossSection& section, ImpedanceSweep& sweep) {
   }
 }
 
-// Agrees on failure across ranks: every rank throws the first failing rank's message.
-void rethrow_collectively(const std::string& local_error, MPI_Comm comm) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  int failing = local_error.empty() ? size : rank;
-  MPI_Allreduce(MPI_IN_PLACE, &failing, 1, MPI_INT, MPI_MIN, comm);
-  if (failing == size) return;
-  int length = static_cast<int>(local_error.size());
-  MPI_Bcast(&length, 1, MPI_INT, failing, comm);
-  std::string message = local_error;
-  message.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(message.data(), length, MPI_CHAR, failing, comm);
-  throw SolverError(message);
-}
-
 }  // namespace
 
 ImpedanceSweep impedance_sweep(const CrossSection& section,
@@ -649,15 +388,12 @@ ImpedanceSweep impedance_sweep(const CrossSection& section,
                                const SectionSolveOptions& options) {
   solver::ScopedLogStage stage("SI MQS sweep");
   const double start = MPI_Wtime();
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
 
   // Deterministic on every rank: input errors are thrown by all of them together.
   MqsProblem problem;
   const std::vector<int> signals = signal_conductors(section);
   check_input(section, frequencies_Hz, signals);
-  const BlockPreconditioner kind = preconditioner_choice(options.prefix);
+  solver::block_preconditioner_choice(options.prefix);  // a bad value fails on every rank
   number_unknowns(section, problem);
   if (problem.unknowns == 0)
     throw InputError(SourceRef{"", 0, 0, "cross-section '" + section.layer + "'"},
@@ -669,42 +405,29 @@ ImpedanceSweep impedance_sweep(const CrossSection& section,
   const std::size_t n2 = signals.size() * signals.size();
   // Per frequency: R then L; zeros for frequencies other ranks solve.
   std::vector<double> results(count * 2 * n2, 0.0);
-  int max_iterations = 0, min_iterations = INT_MAX;
-  std::string error;
-  try {
-    if (static_cast<std::size_t>(rank) < count) {
-      assemble(section, problem);
-      const Reduction reduction = make_reduction(section, problem, signals);
-      for (std::size_t f = static_cast<std::size_t>(rank); f < count;
-           f += static_cast<std::size_t>(size)) {
-        double* resistance = results.data() + f * 2 * n2;
-        max_iterations = std::max(
-            max_iterations, solve_frequency(problem, reduction, frequencies_Hz[f], options, kind,
-                                            min_iterations, resistance, resistance + n2));
-      }
-    }
-  } catch (const std::exception& failure) {
-    error = failure.what();
-    if (error.empty()) error = "magneto-quasi-static cross-section solve failed";
-  }
-  rethrow_collectively(error, comm);
-
-  MPI_Allreduce(MPI_IN_PLACE, results.data(), static_cast<int>(results.size()), MPI_DOUBLE, MPI_SUM,
-                comm);
-  MPI_Allreduce(MPI_IN_PLACE, &max_iterations, 1, MPI_INT, MPI_MAX, comm);
-  MPI_Allreduce(MPI_IN_PLACE, &min_iterations, 1, MPI_INT, MPI_MIN, comm);
+  IterationCounter counter;
+  const std::vector<std::size_t> mine = local_frequencies(count, comm);
+  run_collectively(
+      comm,
+      [&] {
+        if (mine.empty()) return;
+        assemble(section, problem);
+        const Reduction reduction = make_reduction(section, problem, signals);
+        for (std::size_t f : mine) {
+          double* resistance = results.data() + f * 2 * n2;
+          solve_frequency(problem, reduction, frequencies_Hz[f], options, counter, resistance,
+                          resistance + n2);
+        }
+      },
+      "magneto-quasi-static cross-section solve failed");
+  gather_by_sum(results, comm);
   for (std::size_t f = 0; f < count; ++f) {
     const double* resistance = results.data() + f * 2 * n2;
     sweep.R_ohm_per_m.emplace_back(resistance, resistance + n2);
     sweep.L_H_per_m.emplace_back(resistance + n2, resistance + 2 * n2);
   }
   fill_skin_depths(section, sweep);
-  sweep.stats.unknowns = 2 * problem.unknowns;
-  sweep.stats.max_iterations = max_iterations;
-  sweep.stats.min_iterations = count > 0 ? min_iterations : 0;
-  double seconds = MPI_Wtime() - start;
-  MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
-  sweep.stats.seconds = seconds;
+  sweep.stats = gather_stats(counter, 2 * problem.unknowns, start, comm);
   return sweep;
 }
 

@@ -58,6 +58,30 @@ void check_arrays(const mesh::StackGeometry& geometry, const SignalIntegritySpec
   }
 }
 
+// Every signal net must have a conductor in every section (the line runs through
+// them all): checked here, against the case's key, before any mesh is built.
+void check_signals_cross(const mesh::StackGeometry& geometry, const SignalIntegritySpec& spec,
+                         const std::vector<ConductorRole>& roles, const std::vector<int>& layers) {
+  std::set<int> signal_nets;
+  for (std::size_t c = 0; c < geometry.conductors.size(); ++c)
+    if (roles[c] == ConductorRole::signal) signal_nets.insert(geometry.conductors[c].net);
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    std::set<int> crossing;
+    for (std::size_t c = 0; c < geometry.conductors.size(); ++c) {
+      const auto& array = geometry.arrays.at(static_cast<std::size_t>(geometry.conductor_array[c]));
+      if (roles[c] == ConductorRole::signal && array.layer_first <= layers[k] &&
+          layers[k] <= array.layer_last)
+        crossing.insert(geometry.conductors[c].net);
+    }
+    if (crossing.size() != signal_nets.size()) {
+      throw InputError(with_key(spec.source, "layers"),
+                       "expected every signal to run through every listed layer; '" +
+                           spec.layers[k] + "' holds " + std::to_string(crossing.size()) +
+                           " of the " + std::to_string(signal_nets.size()) + " signal nets");
+    }
+  }
+}
+
 // The line sections: the listed layers, or those the first signal TSV crosses.
 std::vector<int> section_layers(const mesh::StackGeometry& geometry,
                                 const SignalIntegritySpec& spec,
@@ -79,6 +103,7 @@ std::vector<int> section_layers(const mesh::StackGeometry& geometry,
                              spec.layers[k] + "' below '" + spec.layers[k - 1] + "'");
       }
     }
+    check_signals_cross(geometry, spec, roles, layers);
     return layers;
   }
   for (std::size_t c = 0; c < geometry.conductors.size(); ++c) {

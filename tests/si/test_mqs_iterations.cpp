@@ -85,7 +85,7 @@ TEST(MqsIterations, OptionOverridesGiveTheSameImpedance) {
   const auto reference = physics::impedance_sweep(section, frequencies, MPI_COMM_WORLD);
 
   // The block-diagonal preconditioner diag(K + wM, K + wM).
-  set_option("-test_blockdiag_mqs_preconditioner", "blockdiag");
+  set_option("-test_blockdiag_block_preconditioner", "diagonal");
   const auto blockdiag =
       physics::impedance_sweep(section, frequencies, MPI_COMM_WORLD, {"test_blockdiag_", 1e-10});
   expect_same(blockdiag, reference, 1e-7);
@@ -109,7 +109,7 @@ TEST(MqsIterations, OptionOverridesGiveTheSameImpedance) {
 
 TEST(MqsIterations, UnknownPreconditionerIsAnInputError) {
   const auto section = coax();
-  set_option("-test_bad_mqs_preconditioner", "jacobi");
+  set_option("-test_bad_block_preconditioner", "jacobi");
   EXPECT_THROW(physics::impedance_sweep(section, {1e9}, MPI_COMM_WORLD, {"test_bad_", 1e-10}),
                tsvfield::InputError);
 }

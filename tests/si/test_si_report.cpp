@@ -225,13 +225,16 @@ TEST(SiReport, PrintedReport) {
             std::string::npos);
   EXPECT_NE(text.find("25..30 iterations"), std::string::npos);
   // RLGC rows: diagonal and first off-diagonal at the sweep's ends (the report
-  // frequency 10 GHz is the last point): substrate (S1,S2) at 100 MHz.
-  EXPECT_NE(
-      text.find("S1,S2                            2002         2002        2.002         2002"),
-      std::string::npos)
+  // frequency 10 GHz is the last point): substrate (1,2) at 100 MHz; the rows and
+  // columns are signal numbers, named in the legend.
+  EXPECT_NE(text.find("signals (rows and columns of the per-unit-length matrices): 1=S1 2=S2"),
+            std::string::npos)
       << text;
-  EXPECT_EQ(count(text, "S2,S1"), 0u);  // only the upper first off-diagonal
-  EXPECT_EQ(count(text, "1101"), 0u);   // oxide at 1 GHz: not a table frequency
+  EXPECT_NE(text.find("  1,2            2002         2002        2.002         2002"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(count(text, "  2,1  "), 0u);  // only the upper first off-diagonal
+  EXPECT_EQ(count(text, "1101"), 0u);     // oxide at 1 GHz: not a table frequency
   // Port figures; S2 has no FEXT aggressor in this hand-made report ('-').
   EXPECT_NE(text.find("S1                         6.0206      20.0000      -40.000      -60.000"),
             std::string::npos);
