@@ -52,6 +52,10 @@ void check_surface(const ReadContext& context, const YAML::Node& node, const std
 
 // Every layer of the stack, bottom to top (columns one after the other).
 std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack);
+// The layer called `name`, null if none.
+const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name);
+// The names of a layer's TSV and bump arrays.
+std::vector<std::string> array_names(const mesh::LayerSpec& layer);
 
 // (lower, upper) names of the layers whose faces touch: consecutive layers, the
 // layer below a side-by-side group and each column's bottom layer, and the top

@@ -15,12 +15,6 @@
 namespace tsvfield::io::detail {
 namespace {
 
-const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name) {
-  for (const mesh::LayerSpec* layer : layers_in_order(stack))
-    if (layer->name == name) return layer;
-  return nullptr;
-}
-
 // The layout of the TSV or bump array `name` listed by `layer`, null if none.
 const mesh::ArrayLayout* find_array(const mesh::LayerSpec& layer, const std::string& name) {
   for (const auto& array : layer.tsv_arrays)
@@ -28,13 +22,6 @@ const mesh::ArrayLayout* find_array(const mesh::LayerSpec& layer, const std::str
   for (const auto& array : layer.bump_arrays)
     if (array.name == name) return &array.layout;
   return nullptr;
-}
-
-std::vector<std::string> array_names(const mesh::LayerSpec& layer) {
-  std::vector<std::string> names;
-  for (const auto& array : layer.tsv_arrays) names.push_back(array.name);
-  for (const auto& array : layer.bump_arrays) names.push_back(array.name);
-  return names;
 }
 
 // "[i,j]" -> (i, j); false when the text is not of that form.

@@ -83,19 +83,6 @@ std::vector<std::string> read_section_layers(const ReadContext& context, const Y
   return layers;
 }
 
-const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name) {
-  for (const mesh::LayerSpec* layer : layers_in_order(stack))
-    if (layer->name == name) return layer;
-  return nullptr;
-}
-
-std::vector<std::string> array_names(const mesh::LayerSpec& layer) {
-  std::vector<std::string> names;
-  for (const auto& array : layer.tsv_arrays) names.push_back(array.name);
-  for (const auto& array : layer.bump_arrays) names.push_back(array.name);
-  return names;
-}
-
 // One whole TSV or bump array "<layer>/<array>" (no index: every conductor of the
 // array takes part, and the roles pick the signals among them).
 std::string read_array_name(const ReadContext& context, const YAML::Node& node,

@@ -410,6 +410,19 @@ std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack
   return layers;
 }
 
+const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name) {
+  for (const mesh::LayerSpec* layer : layers_in_order(stack))
+    if (layer->name == name) return layer;
+  return nullptr;
+}
+
+std::vector<std::string> array_names(const mesh::LayerSpec& layer) {
+  std::vector<std::string> names;
+  for (const auto& array : layer.tsv_arrays) names.push_back(array.name);
+  for (const auto& array : layer.bump_arrays) names.push_back(array.name);
+  return names;
+}
+
 namespace {
 
 double column_height(const mesh::ColumnSpec& column) {

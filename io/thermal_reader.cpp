@@ -9,12 +9,6 @@
 namespace tsvfield::io::detail {
 namespace {
 
-const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name) {
-  for (const mesh::LayerSpec* layer : layers_in_order(stack))
-    if (layer->name == name) return layer;
-  return nullptr;
-}
-
 // The layers a power item's `layer` names: one layer, or each layer matching a
 // pattern with '*' / '?'.
 std::vector<const mesh::LayerSpec*> matching_layers(const ReadContext& context,
