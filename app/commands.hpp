@@ -20,4 +20,11 @@ void mesh_command(const CommandLine& line, MPI_Comm comm);
 void run_analyses_command(const CommandLine& line, MPI_Comm comm);
 void materials_command(MPI_Comm comm);
 
+// Whether this is rank 0 of comm: the rank that prints and writes shared files.
+inline bool is_root(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank == 0;
+}
+
 }  // namespace tsvfield::app

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/commands.hpp"
 #include "io/electrical_report.hpp"
 #include "io/vtk_writer.hpp"
 #include "physics/conduction.hpp"
@@ -14,12 +15,6 @@
 
 namespace tsvfield::app {
 namespace {
-
-bool is_root(MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank == 0;
-}
 
 void print_on_root(MPI_Comm comm, const std::string& text) {
   if (!is_root(comm)) return;

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "app/commands.hpp"
 #include "io/si_report.hpp"
 #include "io/spice_model.hpp"
 #include "io/touchstone.hpp"
@@ -13,12 +14,6 @@
 
 namespace tsvfield::app {
 namespace {
-
-bool is_root(MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank == 0;
-}
 
 std::string format(const char* pattern, double value) {
   char text[64];
