@@ -56,6 +56,15 @@ std::vector<const mesh::LayerSpec*> layers_in_order(const mesh::StackSpec& stack
 const mesh::LayerSpec* find_layer(const mesh::StackSpec& stack, const std::string& name);
 // The names of a layer's TSV and bump arrays.
 std::vector<std::string> array_names(const mesh::LayerSpec& layer);
+// "unknown layer 'x'" with a did-you-mean hint, or else the list of `names`.
+std::string unknown_layer_message(const std::string& name, const std::vector<std::string>& names);
+// The layer called `name`; an InputError at `node` (unknown_layer_message) if none.
+const mesh::LayerSpec& require_layer(const ReadContext& context, const YAML::Node& node,
+                                     const std::string& path, const mesh::StackSpec& stack,
+                                     const std::string& name);
+// An InputError at `node` unless `layer` lists a TSV or bump array `array_name`.
+void require_array(const ReadContext& context, const YAML::Node& node, const std::string& path,
+                   const mesh::LayerSpec& layer, const std::string& array_name);
 
 // (lower, upper) names of the layers whose faces touch: consecutive layers, the
 // layer below a side-by-side group and each column's bottom layer, and the top

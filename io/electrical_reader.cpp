@@ -45,26 +45,12 @@ std::string read_conductor_name(const ReadContext& context, const YAML::Node& no
     throw_input_error(context, node, path,
                       "expected '<layer>/<array>' or '<layer>/<array>[i,j]', found '" + name + "'");
   const std::string layer_name = name.substr(0, slash);
-  const mesh::LayerSpec* layer = find_layer(stack, layer_name);
-  if (!layer) {
-    const std::vector<std::string> names = layer_names_in_order(stack);
-    std::string hint = did_you_mean(layer_name, names);
-    if (hint.empty()) hint = " (layers: " + join_names(names) + ")";
-    throw_input_error(context, node, path, "unknown layer '" + layer_name + "'" + hint);
-  }
+  const mesh::LayerSpec& layer = require_layer(context, node, path, stack, layer_name);
   const std::string rest = name.substr(slash + 1);
   const std::size_t bracket = rest.find('[');
   const std::string array_name = rest.substr(0, bracket);
-  const mesh::ArrayLayout* layout = find_array(*layer, array_name);
-  if (!layout) {
-    const std::vector<std::string> names = array_names(*layer);
-    std::string hint = did_you_mean(array_name, names);
-    if (hint.empty())
-      hint = names.empty() ? " (it has none)" : " (its arrays: " + join_names(names) + ")";
-    throw_input_error(
-        context, node, path,
-        "layer '" + layer_name + "' has no TSV or bump array '" + array_name + "'" + hint);
-  }
+  require_array(context, node, path, layer, array_name);
+  const mesh::ArrayLayout* layout = find_array(layer, array_name);
   if (bracket == std::string::npos) return name;
   int i = 0, j = 0;
   if (!parse_index(rest.substr(bracket), i, j))

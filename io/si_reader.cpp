@@ -65,11 +65,8 @@ std::vector<std::string> read_section_layers(const ReadContext& context, const Y
     const std::string item_path = index_path(path, i);
     const std::string name = read_string(context, list[i], item_path);
     const auto found = std::find(names.begin(), names.end(), name);
-    if (found == names.end()) {
-      std::string hint = did_you_mean(name, names);
-      if (hint.empty()) hint = " (layers: " + join_names(names) + ")";
-      throw_input_error(context, list[i], item_path, "unknown layer '" + name + "'" + hint);
-    }
+    if (found == names.end())
+      throw_input_error(context, list[i], item_path, unknown_layer_message(name, names));
     check_not_listed_twice(context, list, path, layers, name, i);
     const long position = found - names.begin();
     if (position < previous_position)
@@ -99,22 +96,8 @@ std::string read_array_name(const ReadContext& context, const YAML::Node& node,
                       "expected a whole array '<layer>/<array>' without an index (the roles "
                       "select the signals), found '" +
                           name + "'");
-  const mesh::LayerSpec* layer = find_layer(stack, layer_name);
-  if (!layer) {
-    const std::vector<std::string> names = layer_names_in_order(stack);
-    std::string hint = did_you_mean(layer_name, names);
-    if (hint.empty()) hint = " (layers: " + join_names(names) + ")";
-    throw_input_error(context, node, path, "unknown layer '" + layer_name + "'" + hint);
-  }
-  const std::vector<std::string> names = array_names(*layer);
-  if (std::find(names.begin(), names.end(), array_name) == names.end()) {
-    std::string hint = did_you_mean(array_name, names);
-    if (hint.empty())
-      hint = names.empty() ? " (it has none)" : " (its arrays: " + join_names(names) + ")";
-    throw_input_error(
-        context, node, path,
-        "layer '" + layer_name + "' has no TSV or bump array '" + array_name + "'" + hint);
-  }
+  require_array(context, node, path, require_layer(context, node, path, stack, layer_name),
+                array_name);
   return name;
 }
 

@@ -423,6 +423,34 @@ std::vector<std::string> array_names(const mesh::LayerSpec& layer) {
   return names;
 }
 
+std::string unknown_layer_message(const std::string& name, const std::vector<std::string>& names) {
+  std::string hint = did_you_mean(name, names);
+  if (hint.empty()) hint = " (layers: " + join_names(names) + ")";
+  return "unknown layer '" + name + "'" + hint;
+}
+
+const mesh::LayerSpec& require_layer(const ReadContext& context, const YAML::Node& node,
+                                     const std::string& path, const mesh::StackSpec& stack,
+                                     const std::string& name) {
+  const mesh::LayerSpec* layer = find_layer(stack, name);
+  if (!layer)
+    throw_input_error(context, node, path,
+                      unknown_layer_message(name, layer_names_in_order(stack)));
+  return *layer;
+}
+
+void require_array(const ReadContext& context, const YAML::Node& node, const std::string& path,
+                   const mesh::LayerSpec& layer, const std::string& array_name) {
+  const std::vector<std::string> names = array_names(layer);
+  if (std::find(names.begin(), names.end(), array_name) != names.end()) return;
+  std::string hint = did_you_mean(array_name, names);
+  if (hint.empty())
+    hint = names.empty() ? " (it has none)" : " (its arrays: " + join_names(names) + ")";
+  throw_input_error(
+      context, node, path,
+      "layer '" + layer.name + "' has no TSV or bump array '" + array_name + "'" + hint);
+}
+
 namespace {
 
 double column_height(const mesh::ColumnSpec& column) {
