@@ -12,6 +12,7 @@
 
 #include "io/case_reader.hpp"
 #include "physics/material_data.hpp"
+#include "tests/io/reader_test_support.hpp"
 
 namespace tsvfield::io {
 namespace {
@@ -22,19 +23,8 @@ const mesh::LayerSpec& layer_at(const Case& c, std::size_t item) {
   return std::get<mesh::LayerSpec>(c.stack.items.at(item));
 }
 
-Case read(const std::string& text, const std::string& base_dir = ".") {
-  return read_case_text(text, "test.yaml", base_dir);
-}
-
-// The message of the InputError that reading `text` throws ("" if none).
-std::string error_of(const std::string& text, const std::string& base_dir = ".") {
-  try {
-    read(text, base_dir);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::read;
 
 const std::string kMinimal = R"(name: minimal
 stack:

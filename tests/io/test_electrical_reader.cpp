@@ -8,24 +8,15 @@
 #include <string>
 
 #include "io/case_reader.hpp"
+#include "tests/io/reader_test_support.hpp"
 
 namespace tsvfield::io {
 namespace {
 
 constexpr double kTol = 1e-12;  // relative: unit conversions are one product
 
-Case read(const std::string& text) {
-  return read_case_text(text, "test.yaml", ".");
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    read(text);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::read;
 
 // Line 1..9: a die with a 2 x 2 TSV array (conductor names "die/tsv[i,j]").
 const std::string kStack = R"(name: electrical

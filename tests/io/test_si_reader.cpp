@@ -10,24 +10,15 @@
 
 #include "io/case_json.hpp"
 #include "io/case_reader.hpp"
+#include "tests/io/reader_test_support.hpp"
 
 namespace tsvfield::io {
 namespace {
 
 constexpr double kTol = 1e-12;  // relative: unit conversions are one product
 
-Case read(const std::string& text) {
-  return read_case_text(text, "test.yaml", ".");
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    read(text);
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
-}
+using testing::error_of;
+using testing::read;
 
 // Lines 1..17: a G-S-G row of TSVs through oxide, silicon and PMD (the array is
 // listed by the oxide layer) and a bump layer below.
