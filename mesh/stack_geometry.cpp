@@ -10,9 +10,6 @@ namespace tsvfield::mesh {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-// Smallest box half size of an O-grid relative to its outermost radius: below it the
-// outer ring of cells would be too thin to be useful.
-constexpr double kMinBoxRatio = 1.05;
 // Preferred box half size relative to the outermost radius (the box holds the graded
 // rings around the circles; the tensor grid takes over outside).
 constexpr double kPreferredBoxRatio = 2.0;
@@ -536,12 +533,12 @@ class GeometryBuilder {
       double preferred = kPreferredBoxRatio * radius;
       site.box_half = split <= kTouchRatio * preferred ? split : preferred;
       shrink_box_away_from_edges(site);
-      if (site.box_half < kMinBoxRatio * radius * (1 - 1e-12))
+      if (site.box_half < kMinSiteBoxRatio * radius * (1 - 1e-12))
         throw InputError(geometry_.arrays[site.features.front().array].source,
                          feature_label(site.features.front()) + " at (" + um(site.x) + ", " +
                              um(site.y) + ") is too close to a rectangle edge (die, layer or " +
                              "block outline) to be meshed: it needs a clear square of half size " +
-                             um(kMinBoxRatio * radius) + ", found " + um(site.box_half));
+                             um(kMinSiteBoxRatio * radius) + ", found " + um(site.box_half));
     }
   }
 
@@ -559,7 +556,7 @@ class GeometryBuilder {
                                " apart, radii with liners add up to " + um(reach) + ")");
       }
     double chebyshev = std::max(std::abs(a.x - b.x), std::abs(a.y - b.y));
-    double needed = kMinBoxRatio * (outer_radius(a) + outer_radius(b));
+    double needed = kMinSiteBoxRatio * (outer_radius(a) + outer_radius(b));
     if (chebyshev < needed)
       throw InputError(geometry_.arrays[a.features.front().array].source,
                        feature_label(a.features.front()) + " and " +

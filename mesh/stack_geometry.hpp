@@ -17,6 +17,9 @@
 namespace tsvfield::mesh {
 
 inline constexpr int kVoidMaterial = -1;
+// Smallest O-grid box half size of a site relative to its outermost radius: below it
+// the outer ring of cells would be too thin to be useful.
+inline constexpr double kMinSiteBoxRatio = 1.05;
 
 struct LayerInstance {
   std::string name;

@@ -14,9 +14,6 @@ namespace {
 // Cells across a liner: one is too few for the field in it (the liner holds most of
 // the voltage at low frequency).
 constexpr int kMinLinerLayers = 2;
-// A site's O-grid box must stay this much larger than its outermost circle (as
-// mesh/stack_geometry requires of the circles it places itself).
-constexpr double kMinBoxRatio = 1.05;
 
 std::string um(double metres) {
   char text[64];
@@ -54,7 +51,7 @@ mesh::StackGeometry with_depletion_circles(const mesh::StackGeometry& geometry, 
     if (!feature) continue;
     const mesh::FeatureArray& array = copy.arrays[feature->array];
     double radius = array.outer_radius + depletion;
-    if (kMinBoxRatio * radius > site.box_half)
+    if (mesh::kMinSiteBoxRatio * radius > site.box_half)
       throw InputError(array.source, "depletion thickness " + um(depletion) + " around '" +
                                          copy.conductors[feature->conductor].name +
                                          "' reaches beyond the room its mesh has (radius " +
