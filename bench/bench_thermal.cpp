@@ -10,6 +10,7 @@
 //   mpiexec -n 2 bench_thermal 1e6           # one size (target unknowns)
 //   mpiexec -n 2 bench_thermal 1.25e5 1e6    # iteration growth over 8x, on a small scale
 //   mpiexec -n 2 bench_thermal 1e6 -log_view # + PETSc stages (mesh, assembly, setup, ...)
+//   mpiexec -n 2 bench_thermal 1e6 -bench_parallel_only -log_view   # without the 1-rank run
 //
 // On more than one rank each size is then run again on rank 0 alone, and the
 // speed-up printed (1 against 2 ranks).
@@ -200,6 +201,7 @@ struct Measurement {
   double cpu_total = 0;  // CPU seconds of the slowest rank, mesh + thermal
   int iterations = 0;
   std::string reason;
+  std::string preconditioner;
   double bytes_per_unknown = 0;  // max over ranks of peak RSS / owned unknowns
   double heat_balance_error = 0, t_max_K = 0;
 };
@@ -247,6 +249,8 @@ Measurement run(double target_unknowns, MPI_Comm comm) {
   m.cpu_total = max_over_ranks(cpu_used, comm);
   m.iterations = results.solver.iterations;
   m.reason = results.solver.converged_reason;
+  m.preconditioner =
+      results.solver.preconditioner.empty() ? results.solver.method : results.solver.preconditioner;
   const double owned = std::max<double>(1, static_cast<double>(generated.mesh.owned_node_count));
   m.bytes_per_unknown = max_over_ranks(mesh::peak_resident_bytes() / owned, comm);
   m.heat_balance_error = results.heat_balance.relative_error;
@@ -275,6 +279,7 @@ void print(const Measurement& m) {
   std::printf("  post-processing          %8.2f\n", m.post);
   std::printf("  total (mesh + thermal)   %8.2f   (CPU s of the slowest rank: %.2f)\n", m.total,
               m.cpu_total);
+  std::printf("preconditioner: %s\n", m.preconditioner.c_str());
   std::printf("CG iterations: %d (%s)   target <= %d to %.0e relative residual: %s\n", m.iterations,
               m.reason.c_str(), kTargetIterations, kRelativeTolerance,
               verdict(m.iterations <= kTargetIterations));
@@ -334,9 +339,13 @@ int run_all(int argc, char** argv) {
   }
   int ranks = 1;
   MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
-  // Rank 0 alone, for the 1-rank figures beside the parallel ones.
+  // Rank 0 alone, for the 1-rank figures beside the parallel ones (unless
+  // -bench_parallel_only, which keeps -log_view to the parallel runs).
+  PetscBool parallel_only = PETSC_FALSE;
+  TSV_CHECK(PetscOptionsGetBool(nullptr, nullptr, "-bench_parallel_only", &parallel_only, nullptr));
   MPI_Comm serial = MPI_COMM_NULL;
-  if (ranks > 1) MPI_Comm_split(PETSC_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &serial);
+  if (ranks > 1 && !parallel_only)
+    MPI_Comm_split(PETSC_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &serial);
   std::vector<Measurement> measured;
   std::sort(sizes.begin(), sizes.end());  // peak RSS only grows: smallest first
   for (double size : sizes) {

@@ -310,6 +310,8 @@ class Extruder {
     const auto& xy = footprint_.nodes[local_nodes_[local_node]];
     if (owner == rank_) {
       mesh.node_coords.push_back({xy[0], xy[1], layering_.z_levels[level]});
+      mesh.node_footprint.push_back(local_nodes_[local_node]);
+      mesh.node_line_slot.push_back(2 * level + copy);
       return static_cast<std::int32_t>(mesh.node_coords.size()) - 1;
     }
     ghosts_.push_back({local_node, level, copy, owner});
@@ -320,6 +322,9 @@ class Extruder {
     std::size_t local_count = local_nodes_.size();
     // Upper bound of the local node count (plus doubles), so the coordinates never move.
     mesh.node_coords.reserve(local_count * (level_count_ + slot_count_));
+    mesh.node_footprint.reserve(mesh.node_coords.capacity());
+    mesh.node_line_slot.reserve(mesh.node_coords.capacity());
+    mesh.footprint_node_count = footprint_.node_count();
     node_id_.assign(local_count * level_count_, -1);
     double_id_.assign(local_count * std::max(1, slot_count_), -1);
     for (std::size_t ln = 0; ln < local_count; ++ln) {
@@ -349,6 +354,8 @@ class Extruder {
     for (const Ghost& ghost : ghosts_) {
       const auto& xy = footprint_.nodes[local_nodes_[ghost.local_node]];
       mesh.node_coords.push_back({xy[0], xy[1], layering_.z_levels[ghost.level]});
+      mesh.node_footprint.push_back(local_nodes_[ghost.local_node]);
+      mesh.node_line_slot.push_back(2 * ghost.level + ghost.copy);
       mesh.ghost_owner_rank.push_back(ghost.owner);
     }
   }

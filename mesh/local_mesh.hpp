@@ -75,6 +75,14 @@ struct LocalMesh {
   std::vector<ConductorInfo> conductors;
   std::vector<double> z_levels;  // global z coordinates of node planes, ascending
 
+  // The extruded structure, for solvers that work along vertical lines (the column
+  // multigrid): the footprint (2D) node under each local node and its place on that
+  // line, 2 * z-level, + 1 for the upper copy of a doubled interface node. Empty when
+  // the mesh was not extruded from a footprint (hand-built test meshes).
+  std::vector<std::int32_t> node_footprint;  // per local node (owned, then ghosts)
+  std::vector<std::int32_t> node_line_slot;  // per local node
+  std::int32_t footprint_node_count = 0;
+
   // Surfaces: "top", "bottom", "sides" (exterior), and "<layer>.top" /
   // "<layer>.bottom" for every layer (both exterior and interior faces).
   std::vector<std::string> surface_names;

@@ -114,6 +114,9 @@ NewtonOutcome run_newton(CallbackContext& ctx, Vec t, const std::string& prefix,
   TSV_CHECK(SNESGetKSP(snes, &ksp));
   TSV_CHECK(KSPSetType(ksp, KSPGMRES));
   TSV_CHECK(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  PC pc = nullptr;
+  TSV_CHECK(KSPGetPC(ksp, &pc));
+  solver::set_default_preconditioner(pc, prefix);
   TSV_CHECK(
       SNESMonitorSet(snes, newton_monitor, const_cast<ThermalSolveOptions*>(&options), nullptr));
   TSV_CHECK(SNESSetFromOptions(snes));
@@ -344,6 +347,9 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
   TSV_CHECK(SNESGetKSP(snes, &ksp));
   TSV_CHECK(KSPSetType(ksp, problem.nonlinear ? KSPGMRES : KSPCG));
   TSV_CHECK(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  PC pc = nullptr;
+  TSV_CHECK(KSPGetPC(ksp, &pc));
+  solver::set_default_preconditioner(pc, prefix);
   TSV_CHECK(TSMonitorSet(ts, ts_monitor, &ctx, nullptr));
   TSV_CHECK(TSSetFromOptions(ts));
   PetscErrorCode code = 0;
@@ -461,14 +467,17 @@ SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<
   TSV_CHECK(VecSet(correction, 0.0));
   // The AIJ matrix is not needed any more (only CG's products): hand it to hypre,
   // which would otherwise copy it. Part of the preconditioner setup.
+  const solver::LineStructure lines = solver::line_structure(op.mesh());
+  const bool column_mg = solver::column_multigrid_wanted(lines, prefix);
   PetscLogDouble convert_start = 0, convert_end = 0;
   TSV_CHECK(PetscTime(&convert_start));
-  {
+  if (!column_mg) {
     ScopedLogStage stage("setup");
     solver::share_matrix_with_hypre(a, prefix);
   }
   TSV_CHECK(PetscTime(&convert_end));
-  SolveStats stats = solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance);
+  SolveStats stats = solver::solve_linear_system(a, defect, correction, prefix, relative_tolerance,
+                                                 true, column_mg ? &lines : nullptr);
   stats.setup_seconds += convert_end - convert_start;
   TSV_CHECK(VecAXPY(t, 1.0, correction));
   return stats;

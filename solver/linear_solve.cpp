@@ -1,9 +1,11 @@
 #include "solver/linear_solve.hpp"
 
+#include <cstdio>
 #include <string>
 
 #include "mesh/input_error.hpp"
 #include "solver/petsc_handles.hpp"
+#include "solver/petsc_options.hpp"
 
 namespace tsvfield::solver {
 
@@ -21,11 +23,29 @@ std::string option_value(const std::string& prefix, const char* name) {
   return set ? std::string(value) : std::string();
 }
 
+std::string describe(const ColumnMultigridSummary& summary) {
+  std::string text = "column multigrid, " + std::to_string(summary.levels) + " levels (rows";
+  for (std::size_t l = 0; l < summary.level_rows.size(); ++l)
+    text += " " + std::to_string(summary.level_rows[l]) + " on " +
+            std::to_string(summary.level_lines[l]) + " lines";
+  char complexity[32];
+  std::snprintf(complexity, sizeof complexity, "%.2f", summary.operator_complexity);
+  return text + "), operator complexity " + complexity;
+}
+
 }  // namespace
+
+bool column_multigrid_wanted(const LineStructure& lines, const std::string& prefix) {
+  if (lines.footprint_node_count <= 0 || preconditioner_chosen(prefix)) return false;
+  PetscBool wanted = PETSC_TRUE, set = PETSC_FALSE;
+  TSV_CHECK(PetscOptionsGetBool(nullptr, prefix.c_str(), "-column_mg", &wanted, &set));
+  return wanted == PETSC_TRUE;
+}
 
 bool share_matrix_with_hypre(MatHandle& a, const std::string& prefix) {
   const std::string hypre_type = option_value(prefix, "-pc_hypre_type");
-  if (option_value(prefix, "-pc_type") != "hypre" ||
+  const std::string pc_type = option_value(prefix, "-pc_type");
+  if (!(pc_type.empty() || pc_type == "hypre") ||
       !(hypre_type.empty() || hypre_type == "boomeramg")) {
     return false;
   }
@@ -42,7 +62,8 @@ bool share_matrix_with_hypre(MatHandle& a, const std::string& prefix) {
 }
 
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
-                               double relative_tolerance, bool symmetric) {
+                               double relative_tolerance, bool symmetric,
+                               const LineStructure* lines) {
   MPI_Comm comm = PETSC_COMM_WORLD;
   TSV_CHECK(PetscObjectGetComm(reinterpret_cast<PetscObject>(a), &comm));
   KspHandle ksp;
@@ -52,6 +73,9 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   TSV_CHECK(KSPSetType(ksp, symmetric ? KSPCG : KSPGMRES));
   TSV_CHECK(KSPSetTolerances(ksp, relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+  PC pc = nullptr;
+  TSV_CHECK(KSPGetPC(ksp, &pc));
+  if (!lines) set_default_preconditioner(pc, prefix);
   TSV_CHECK(KSPSetFromOptions(ksp));
   // CG's true residual norm makes the tolerance mean what it says (and closes
   // the heat balance); keep the user's choice if they made one.
@@ -65,6 +89,10 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   TSV_CHECK(PetscTime(&start));
   {
     ScopedLogStage stage("setup");
+    if (lines) {
+      stats.preconditioner =
+          describe(setup_column_multigrid(pc, a, *lines, column_multigrid_options(prefix)));
+    }
     TSV_CHECK(KSPSetUp(ksp));
   }
 
@@ -75,10 +103,8 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   }
   TSV_CHECK(PetscTime(&end));
   KSPType ksp_type = nullptr;
-  PC pc = nullptr;
   PCType pc_type = nullptr;
   TSV_CHECK(KSPGetType(ksp, &ksp_type));
-  TSV_CHECK(KSPGetPC(ksp, &pc));
   TSV_CHECK(PCGetType(pc, &pc_type));
   KSPConvergedReason reason;
   PetscInt iterations = 0;
@@ -86,7 +112,8 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   TSV_CHECK(KSPGetConvergedReason(ksp, &reason));
   TSV_CHECK(KSPGetIterationNumber(ksp, &iterations));
   TSV_CHECK(KSPGetResidualNorm(ksp, &norm));
-  stats.method = std::string(ksp_type ? ksp_type : "?") + "+" + (pc_type ? pc_type : "?");
+  stats.method = std::string(ksp_type ? ksp_type : "?") + "+" +
+                 (lines ? "column_mg" : (pc_type ? pc_type : "?"));
   stats.iterations = static_cast<int>(iterations);
   stats.residual_norm = norm;
   stats.converged_reason = ksp_reason_name(reason);

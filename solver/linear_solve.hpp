@@ -4,13 +4,15 @@
 
 #include <string>
 
+#include "solver/column_multigrid.hpp"
 #include "solver/petsc_handles.hpp"
 
 namespace tsvfield::solver {
 
 struct SolveStats {
-  std::string method;  // e.g. "cg+hypre", "newtonls", "bdf"
-  int iterations = 0;  // Krylov iterations (summed over Newton steps / time steps)
+  std::string method;          // e.g. "cg+hypre", "newtonls", "bdf"
+  std::string preconditioner;  // a line on the preconditioner built (column multigrid levels)
+  int iterations = 0;          // Krylov iterations (summed over Newton steps / time steps)
   int nonlinear_iterations = 0;
   int time_steps = 0;
   double residual_norm = 0;  // final (unpreconditioned where the method allows)
@@ -19,14 +21,22 @@ struct SolveStats {
 };
 
 // Solves A x = b with CG (GMRES when symmetric is false) and the options
-// "-<prefix>..." (preconditioner defaults from set_elliptic_defaults; any
-// option overrides); x is the initial guess. Throws SolverError when the
-// solver diverges.
+// "-<prefix>..." (any option overrides the defaults); x is the initial guess.
+// The preconditioner is the column multigrid when `lines` is given (use
+// column_multigrid_wanted), else BoomerAMG with set_elliptic_defaults' settings
+// unless -<prefix>pc_type chooses another. Throws SolverError when the solver
+// diverges.
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
-                               double relative_tolerance, bool symmetric = true);
+                               double relative_tolerance, bool symmetric = true,
+                               const LineStructure* lines = nullptr);
 
-// When the options under "-<prefix>" select BoomerAMG (pc_type hypre with
-// pc_hypre_type boomeramg or unset), replaces the assembled AIJ matrix by a
+// The column multigrid is the default for a symmetric problem on an extruded mesh
+// (`lines` not empty) unless the user chose -<prefix>pc_type or turned it off with
+// -<prefix>column_mg false.
+bool column_multigrid_wanted(const LineStructure& lines, const std::string& prefix);
+
+// When the options under "-<prefix>" select BoomerAMG (pc_type hypre or unset,
+// with pc_hypre_type boomeramg or unset), replaces the assembled AIJ matrix by a
 // MATHYPRE copy and destroys the AIJ one, so that PCHYPRE uses the matrix as it
 // is instead of keeping its own copy next to PETSc's: one fine-level matrix
 // instead of two during the AMG setup and the solve (about 27 x 12 bytes per

@@ -1,6 +1,7 @@
 #include "solver/multi_rhs.hpp"
 
 #include "mesh/input_error.hpp"
+#include "solver/petsc_options.hpp"
 
 namespace tsvfield::solver {
 
@@ -14,6 +15,9 @@ MultiRhsSolver::MultiRhsSolver(Mat a, const std::string& prefix, double relative
   TSV_CHECK(KSPSetType(ksp_, KSPCG));  // set_elliptic_defaults no longer sets the Krylov method
   TSV_CHECK(KSPSetTolerances(ksp_, relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
+  PC default_pc = nullptr;
+  TSV_CHECK(KSPGetPC(ksp_, &default_pc));
+  set_default_preconditioner(default_pc, prefix);
   TSV_CHECK(KSPSetFromOptions(ksp_));
   // As solve_linear_system: CG on the true residual norm unless the user chose.
   PetscBool is_cg = PETSC_FALSE, norm_set = PETSC_FALSE;

@@ -134,4 +134,21 @@ class ScopedLogStage {
   ScopedLogStage& operator=(const ScopedLogStage&) = delete;
 };
 
+// A named PETSc log event, active for the lifetime of the object, for work that
+// PETSc's own events do not show (the column multigrid's line sweeps).
+class ScopedLogEvent {
+ public:
+  explicit ScopedLogEvent(const char* name) {
+    TSV_CHECK(PetscLogEventGetId(name, &event_));
+    if (event_ < 0) TSV_CHECK(PetscLogEventRegister(name, PETSC_OBJECT_CLASSID, &event_));
+    TSV_CHECK(PetscLogEventBegin(event_, nullptr, nullptr, nullptr, nullptr));
+  }
+  ~ScopedLogEvent() { PetscLogEventEnd(event_, nullptr, nullptr, nullptr, nullptr); }
+  ScopedLogEvent(const ScopedLogEvent&) = delete;
+  ScopedLogEvent& operator=(const ScopedLogEvent&) = delete;
+
+ private:
+  PetscLogEvent event_ = -1;
+};
+
 }  // namespace tsvfield::solver

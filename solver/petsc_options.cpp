@@ -43,7 +43,6 @@ void set_elliptic_defaults(const std::string& prefix, bool /*symmetric*/) {
   // The Krylov method is set on the object by the solve function (CG for
   // symmetric systems, GMRES inside Newton), not here: an option in the global
   // database would carry over to a later solve of another kind with this prefix.
-  set_default_option(prefix, "pc_type", "hypre");
   set_default_option(prefix, "pc_hypre_type", "boomeramg");
   // 3D elliptic with thin layers and 1000:1 contrast: a strong threshold of 0.5-0.7
   // keeps the weak in-plane couplings of thin layers out of the strength graph;
@@ -54,6 +53,16 @@ void set_elliptic_defaults(const std::string& prefix, bool /*symmetric*/) {
   set_default_option(prefix, "pc_hypre_boomeramg_interp_type", "ext+i");
   set_default_option(prefix, "pc_hypre_boomeramg_P_max", "4");
   set_default_option(prefix, "pc_hypre_boomeramg_agg_nl", "1");
+}
+
+bool preconditioner_chosen(const std::string& prefix) {
+  return option_is_set("-" + prefix + "pc_type");
+}
+
+void set_default_preconditioner(PC pc, const std::string& prefix) {
+  if (preconditioner_chosen(prefix)) return;
+  TSV_CHECK(PCSetType(pc, PCHYPRE));
+  TSV_CHECK(PCHYPRESetType(pc, "boomeramg"));
 }
 
 }  // namespace tsvfield::solver

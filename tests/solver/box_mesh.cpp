@@ -138,6 +138,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
       for (int i = i_begin; i < i_begin + owned_columns; ++i) {
         m.node_coords.push_back(coords(i, j, p));
         m.node_global.push_back(global_id(i, j, p));
+        m.node_footprint.push_back(j * (nx + 1) + i);
+        m.node_line_slot.push_back(p);
       }
     }
   }
@@ -146,6 +148,8 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
       for (int j = 0; j <= ny; ++j) {
         m.node_coords.push_back(coords(i_end, j, p));
         m.node_global.push_back(global_id(i_end, j, p));
+        m.node_footprint.push_back(j * (nx + 1) + i_end);
+        m.node_line_slot.push_back(p);
         m.ghost_owner_rank.push_back(m.rank + 1);
       }
     }
@@ -157,6 +161,7 @@ mesh::LocalMesh build_box_mesh(const BoxMeshSpec& spec, MPI_Comm comm) {
     if (find_name(m.material_names, layer.material) < 0) m.material_names.push_back(layer.material);
   }
   m.z_levels = levels.z;
+  m.footprint_node_count = (nx + 1) * (ny + 1);
   m.surface_names = {"top", "bottom", "sides"};
   for (const auto& layer : spec.layers) {
     m.surface_names.push_back(layer.name + ".top");

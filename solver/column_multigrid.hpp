@@ -1,0 +1,66 @@
+#pragma once
+// The column multigrid: the default preconditioner of the steady thermal solve on an
+// extruded mesh (issue #4's performance targets). BoomerAMG spends most of its time
+// discovering what the mesher already knows: every node lies on a vertical line over a
+// footprint node, and the couplings that make a stack of 30 um dies over 10 mm hard
+// (strong vertical, weak in-plane, or the reverse near 1 um liner rings) are along
+// those lines. So:
+//  - the smoother solves every line exactly (solver/column_smoother: line Gauss-
+//    Seidel, forward before and backward after the coarse correction, so the V-cycle
+//    is symmetric and CG can use it);
+//  - coarsening is in the footprint only (solver/footprint_aggregation: smoothed
+//    aggregation on the vertically summed in-plane couplings, the same on every node
+//    plane), so each coarse level is again a set of lines;
+//  - coarse operators are Galerkin (P^T A P); the coarsest level is factored (MUMPS)
+//    when small, else solved by one BoomerAMG V-cycle.
+// Line smoothing with semi-coarsening in the other directions is the classic
+// combination that stays robust for any strength of the vertical coupling.
+#include <petscksp.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "solver/footprint_aggregation.hpp"
+#include "solver/line_transfer.hpp"
+
+namespace tsvfield::mesh {
+struct LocalMesh;
+}
+
+namespace tsvfield::solver {
+
+// The owned nodes' lines of an extruded mesh; empty (footprint_node_count 0) when the
+// mesh carries no extruded structure.
+LineStructure line_structure(const mesh::LocalMesh& mesh);
+
+struct ColumnMultigridOptions {
+  int max_levels = 8;
+  // Stop coarsening when the footprint has at most this many nodes (or stops shrinking).
+  std::int32_t coarsest_footprint_nodes = 400;
+  // The coarsest level is factored up to this many rows, else solved by BoomerAMG.
+  std::int32_t largest_factored_coarse_rows = 20000;
+  int smoothing_sweeps = 1;  // line Gauss-Seidel sweeps before and after each correction
+  double coarse_strength_threshold = -1;  // below the finest level; < 0: as the finest
+  AggregationOptions aggregation;
+};
+
+// Reads "-<prefix>column_mg_*" options over the defaults: levels, coarsest_nodes,
+// coarse_factor_rows, sweeps, threshold, coarse_threshold, smooth_prolongator,
+// drop_tolerance.
+ColumnMultigridOptions column_multigrid_options(const std::string& prefix);
+
+struct ColumnMultigridSummary {
+  int levels = 0;
+  std::vector<std::int64_t> level_rows;   // global rows per level, finest first
+  std::vector<std::int32_t> level_lines;  // footprint nodes (lines) per level
+  double operator_complexity = 0;         // nonzeros of all levels / the fine matrix's
+};
+
+// Makes `pc` (whose operator is `a`, an assembled symmetric positive definite AIJ
+// matrix) a PCMG with line smoothers, footprint-coarsened Galerkin levels and a
+// factored coarsest level. Collective. The PC owns everything it builds.
+ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure& lines,
+                                              const ColumnMultigridOptions& options);
+
+}  // namespace tsvfield::solver

@@ -1,0 +1,497 @@
+// Line block Gauss-Seidel: see column_smoother.hpp.
+//
+// Each sweep updates a line in correction form, x_line += B_l^-1 (b - A x)_line,
+// with the residual of the line's rows taken over the full matrix rows at the
+// newest x. Since the line's own entries still hold their values from before the
+// update, this equals the textbook x_line = B_l^-1 (b - sum_{j not in l} a_ij x_j)
+// but reads the matrix's own CSR arrays as they are: no copy of the off-line
+// entries (which would cost as much memory as the matrix on the fine level) and
+// one multiply-add per stored entry, i.e. one matrix-vector product per sweep.
+#include "solver/column_smoother.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "solver/petsc_handles.hpp"
+
+namespace tsvfield::solver {
+namespace {
+
+// The CSR arrays of one SeqAIJ block (the diagonal or off-diagonal block of an
+// MPIAIJ matrix, or the whole SeqAIJ matrix), borrowed for the object's lifetime.
+// For SeqAIJ with no shift and no compression these are the matrix's own arrays,
+// so borrowing them per sweep costs nothing.
+class CsrView {
+ public:
+  explicit CsrView(Mat block) : block_(block) {
+    PetscBool done = PETSC_FALSE;
+    TSV_CHECK(
+        MatGetRowIJ(block_, 0, PETSC_FALSE, PETSC_FALSE, &rows_, &row_start_, &columns_, &done));
+    if (!done) throw PetscError("ColumnSmoother: MatGetRowIJ is not supported by this matrix");
+    TSV_CHECK(MatSeqAIJGetArrayRead(block_, &values_));
+  }
+  ~CsrView() {
+    MatSeqAIJRestoreArrayRead(block_, &values_);
+    PetscBool done = PETSC_FALSE;
+    MatRestoreRowIJ(block_, 0, PETSC_FALSE, PETSC_FALSE, &rows_, &row_start_, &columns_, &done);
+  }
+  CsrView(const CsrView&) = delete;
+  CsrView& operator=(const CsrView&) = delete;
+
+  PetscInt rows() const { return rows_; }
+  const PetscInt* row_start() const { return row_start_; }
+  const PetscInt* columns() const { return columns_; }
+  const PetscScalar* values() const { return values_; }
+
+ private:
+  Mat block_;
+  PetscInt rows_ = 0;
+  const PetscInt* row_start_ = nullptr;
+  const PetscInt* columns_ = nullptr;
+  const PetscScalar* values_ = nullptr;
+};
+
+// sum_k values[k] x[columns[k]] over one CSR row, with four partial sums so the
+// additions do not wait on each other (a 27-point row is latency bound otherwise).
+inline double row_dot(const PetscScalar* values, const PetscInt* columns, PetscInt begin,
+                      PetscInt end, const PetscScalar* x) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  PetscInt k = begin;
+  for (; k + 4 <= end; k += 4) {
+    s0 += PetscRealPart(values[k] * x[columns[k]]);
+    s1 += PetscRealPart(values[k + 1] * x[columns[k + 1]]);
+    s2 += PetscRealPart(values[k + 2] * x[columns[k + 2]]);
+    s3 += PetscRealPart(values[k + 3] * x[columns[k + 3]]);
+  }
+  for (; k < end; ++k) s0 += PetscRealPart(values[k] * x[columns[k]]);
+  return (s0 + s1) + (s2 + s3);
+}
+
+bool type_begins_with(Mat a, const char* prefix) {
+  MatType type = nullptr;
+  TSV_CHECK(MatGetType(a, &type));
+  return type != nullptr && std::strncmp(type, prefix, std::strlen(prefix)) == 0;
+}
+
+const char* direction_name(SweepDirection direction) {
+  switch (direction) {
+    case SweepDirection::forward:
+      return "column Gauss-Seidel (forward)";
+    case SweepDirection::backward:
+      return "column Gauss-Seidel (backward)";
+    case SweepDirection::symmetric:
+      return "column Gauss-Seidel (symmetric)";
+  }
+  return "column Gauss-Seidel";
+}
+
+}  // namespace
+
+struct ColumnSmoother::Data {
+  Mat matrix = nullptr;          // borrowed; must outlive the smoother
+  Mat diagonal_block = nullptr;  // borrowed from `matrix`
+  Mat off_block = nullptr;       // borrowed; null on one rank (SeqAIJ)
+  PetscInt owned_rows = 0;
+
+  LineLayout layout;
+  std::vector<int> bandwidth;               // per line
+  std::vector<std::int64_t> factor_offset;  // per line + 1, into `factor`
+  // Per line, the banded Cholesky factorisation in L D L^T form (unit L: no square
+  // roots, and one multiply-subtract per band entry in the solves): row p is stored at
+  // factor[off + p*(b+1) + k], with L(p, p-k) for k = 1..b and 1 / D(p) at k = 0.
+  std::vector<double> factor;
+
+  VecHandle ghost_values;   // off-rank x entries, in the off-diagonal block's column order
+  VecScatterHandle gather;  // x -> ghost_values
+  std::int64_t global_line_count = 0;
+  int global_max_bandwidth = 0;
+  mutable std::vector<double> line_residual;  // scratch, longest line (no per-sweep allocation)
+
+  void check_layout() const;
+  void index_and_factor_lines();
+  void compute_bandwidths(const CsrView& diagonal, const std::vector<std::int32_t>& line_of,
+                          const std::vector<std::int32_t>& position);
+  void factor_lines(const CsrView& diagonal, const std::vector<std::int32_t>& line_of,
+                    const std::vector<std::int32_t>& position);
+  void build_ghost_gather(const PetscInt* ghost_columns);
+  void solve_line(std::size_t line, double* rhs) const;
+  void sweep(Vec b, Vec x, bool backward, bool use_ghosts) const;
+};
+
+void ColumnSmoother::Data::check_layout() const {
+  const auto& start = layout.start;
+  if (start.empty() || start.front() != 0)
+    throw std::invalid_argument("ColumnSmoother: line layout must start with start[0] = 0");
+  for (std::size_t l = 0; l + 1 < start.size(); ++l)
+    if (start[l + 1] < start[l])
+      throw std::invalid_argument("ColumnSmoother: line " + std::to_string(l) +
+                                  " has a negative row count");
+  if (static_cast<std::size_t>(start.back()) != layout.rows.size())
+    throw std::invalid_argument("ColumnSmoother: line layout ends at " +
+                                std::to_string(start.back()) + " but lists " +
+                                std::to_string(layout.rows.size()) + " rows");
+  if (static_cast<PetscInt>(layout.rows.size()) != owned_rows)
+    throw std::invalid_argument("ColumnSmoother: line layout lists " +
+                                std::to_string(layout.rows.size()) + " rows but the rank owns " +
+                                std::to_string(owned_rows));
+  std::vector<char> seen(static_cast<std::size_t>(owned_rows), 0);
+  for (auto row : layout.rows) {
+    if (row < 0 || row >= owned_rows)
+      throw std::invalid_argument("ColumnSmoother: line layout row " + std::to_string(row) +
+                                  " is not an owned row (0.." + std::to_string(owned_rows - 1) +
+                                  ")");
+    if (seen[static_cast<std::size_t>(row)]++)
+      throw std::invalid_argument("ColumnSmoother: row " + std::to_string(row) +
+                                  " appears twice in the line layout");
+  }
+}
+
+void ColumnSmoother::Data::compute_bandwidths(const CsrView& diagonal,
+                                              const std::vector<std::int32_t>& line_of,
+                                              const std::vector<std::int32_t>& position) {
+  const std::size_t lines = layout.start.size() - 1;
+  bandwidth.assign(lines, 0);
+  factor_offset.assign(lines + 1, 0);
+  const PetscInt* row_start = diagonal.row_start();
+  const PetscInt* columns = diagonal.columns();
+  for (PetscInt i = 0; i < owned_rows; ++i) {
+    const auto line = static_cast<std::size_t>(line_of[static_cast<std::size_t>(i)]);
+    const int p = position[static_cast<std::size_t>(i)];
+    for (PetscInt k = row_start[i]; k < row_start[i + 1]; ++k) {
+      const auto j = static_cast<std::size_t>(columns[k]);
+      if (static_cast<std::size_t>(line_of[j]) != line) continue;
+      bandwidth[line] = std::max(bandwidth[line], std::abs(p - position[j]));
+    }
+  }
+  std::size_t longest = 0;
+  for (std::size_t l = 0; l < lines; ++l) {
+    const auto length = static_cast<std::int64_t>(layout.start[l + 1] - layout.start[l]);
+    factor_offset[l + 1] = factor_offset[l] + length * (bandwidth[l] + 1);
+    longest = std::max(longest, static_cast<std::size_t>(length));
+  }
+  line_residual.assign(longest, 0.0);
+}
+
+// Banded Cholesky (L D L^T) of every line block from its lower triangle (the matrix
+// is symmetric; Dirichlet rows are identity rows after MatZeroRowsColumns).
+void ColumnSmoother::Data::factor_lines(const CsrView& diagonal,
+                                        const std::vector<std::int32_t>& line_of,
+                                        const std::vector<std::int32_t>& position) {
+  factor.assign(static_cast<std::size_t>(factor_offset.back()), 0.0);
+  const PetscInt* row_start = diagonal.row_start();
+  const PetscInt* columns = diagonal.columns();
+  const PetscScalar* values = diagonal.values();
+  // Scatter the lower band of A into the factor storage (k = 0 holds the diagonal).
+  for (PetscInt i = 0; i < owned_rows; ++i) {
+    const auto line = static_cast<std::size_t>(line_of[static_cast<std::size_t>(i)]);
+    const int p = position[static_cast<std::size_t>(i)];
+    const int width = bandwidth[line] + 1;
+    double* band_row = factor.data() + factor_offset[line] + static_cast<std::int64_t>(p) * width;
+    for (PetscInt k = row_start[i]; k < row_start[i + 1]; ++k) {
+      const auto j = static_cast<std::size_t>(columns[k]);
+      if (static_cast<std::size_t>(line_of[j]) != line || position[j] > p) continue;
+      band_row[p - position[j]] += PetscRealPart(values[k]);
+    }
+  }
+  std::vector<double> pivots;  // D of the line being factored
+  for (std::size_t line = 0; line + 1 < layout.start.size(); ++line) {
+    const int length = layout.start[line + 1] - layout.start[line];
+    const int b = bandwidth[line];
+    const int width = b + 1;
+    double* band = factor.data() + factor_offset[line];
+    auto entry = [&](int row, int column) -> double& {
+      return band[static_cast<std::ptrdiff_t>(row) * width + (row - column)];
+    };
+    pivots.assign(static_cast<std::size_t>(length), 0.0);
+    for (int p = 0; p < length; ++p) {
+      const int first = std::max(0, p - b);
+      for (int q = first; q < p; ++q) {  // L(p, q) = (A(p, q) - sum_r L(p, r) D(r) L(q, r)) / D(q)
+        double sum = entry(p, q);
+        for (int r = first; r < q; ++r)
+          sum -= entry(p, r) * pivots[static_cast<std::size_t>(r)] * entry(q, r);
+        entry(p, q) = sum * entry(q, q);  // entry(q, q) holds 1 / D(q)
+      }
+      double pivot = entry(p, p);
+      for (int r = first; r < p; ++r)
+        pivot -= entry(p, r) * entry(p, r) * pivots[static_cast<std::size_t>(r)];
+      if (!(pivot > 0.0)) {
+        const auto row = layout.rows[static_cast<std::size_t>(layout.start[line] + p)];
+        throw std::invalid_argument("ColumnSmoother: line " + std::to_string(line) +
+                                    " is not positive definite: pivot " + std::to_string(pivot) +
+                                    " at local row " + std::to_string(row) + " (position " +
+                                    std::to_string(p) + " of " + std::to_string(length) + ")");
+      }
+      pivots[static_cast<std::size_t>(p)] = pivot;
+      entry(p, p) = 1.0 / pivot;
+    }
+  }
+}
+
+void ColumnSmoother::Data::index_and_factor_lines() {
+  check_layout();
+
+  const std::size_t lines = layout.start.size() - 1;
+  std::vector<std::int32_t> line_of(static_cast<std::size_t>(owned_rows));
+  std::vector<std::int32_t> position(static_cast<std::size_t>(owned_rows));
+  for (std::size_t l = 0; l < lines; ++l)
+    for (std::int32_t k = layout.start[l]; k < layout.start[l + 1]; ++k) {
+      const auto row = static_cast<std::size_t>(layout.rows[static_cast<std::size_t>(k)]);
+      line_of[row] = static_cast<std::int32_t>(l);
+      position[row] = k - layout.start[l];
+    }
+  {
+    const CsrView diagonal(diagonal_block);
+    compute_bandwidths(diagonal, line_of, position);
+    factor_lines(diagonal, line_of, position);
+  }
+}
+
+void ColumnSmoother::Data::build_ghost_gather(const PetscInt* ghost_columns) {
+  PetscInt ghost_count = 0;
+  TSV_CHECK(MatGetLocalSize(off_block, nullptr, &ghost_count));
+  IsHandle ghost_index;
+  TSV_CHECK(ISCreateGeneral(PETSC_COMM_SELF, ghost_count, ghost_columns, PETSC_COPY_VALUES,
+                            ghost_index.out()));
+  TSV_CHECK(VecCreateSeq(PETSC_COMM_SELF, ghost_count, ghost_values.out()));
+  VecHandle template_x;
+  TSV_CHECK(MatCreateVecs(matrix, template_x.out(), nullptr));
+  TSV_CHECK(VecScatterCreate(template_x, ghost_index, ghost_values, nullptr, gather.out()));
+}
+
+// Solves L D L^T d = rhs in place for one line. Each pass is a chain of dependent
+// multiply-subtracts, so the tridiagonal case (most lines) gets its own loops.
+void ColumnSmoother::Data::solve_line(std::size_t line, double* rhs) const {
+  const int length = layout.start[line + 1] - layout.start[line];
+  const int b = bandwidth[line];
+  const double* band = factor.data() + factor_offset[line];
+  if (b == 1) {
+    for (int p = 1; p < length; ++p) rhs[p] -= band[2 * p + 1] * rhs[p - 1];
+    for (int p = 0; p < length; ++p) rhs[p] *= band[2 * p];
+    for (int p = length - 2; p >= 0; --p) rhs[p] -= band[2 * p + 3] * rhs[p + 1];
+    return;
+  }
+  const int width = b + 1;
+  for (int p = 0; p < length; ++p) {
+    const double* band_row = band + static_cast<std::ptrdiff_t>(p) * width;
+    double sum = rhs[p];
+    const int reach = std::min(b, p);
+    for (int k = 1; k <= reach; ++k) sum -= band_row[k] * rhs[p - k];
+    rhs[p] = sum;
+  }
+  for (int p = 0; p < length; ++p) rhs[p] *= band[static_cast<std::ptrdiff_t>(p) * width];
+  for (int p = length - 1; p >= 0; --p) {
+    double sum = rhs[p];
+    const int reach = std::min(b, length - 1 - p);
+    for (int k = 1; k <= reach; ++k)
+      sum -= band[static_cast<std::ptrdiff_t>(p + k) * width + k] * rhs[p + k];
+    rhs[p] = sum;
+  }
+}
+
+// One sweep over the lines; off-rank values of x are those at the start of the sweep
+// (or zero when !use_ghosts, for a zero initial guess).
+void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool use_ghosts) const {
+  use_ghosts = use_ghosts && off_block != nullptr;
+  if (use_ghosts) {
+    TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+    TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+  }
+  const CsrView diagonal(diagonal_block);
+  const PetscInt* d_start = diagonal.row_start();
+  const PetscInt* d_columns = diagonal.columns();
+  const PetscScalar* d_values = diagonal.values();
+  std::unique_ptr<CsrView> off;
+  std::unique_ptr<ConstVecArray> ghosts;
+  if (use_ghosts) {
+    off = std::make_unique<CsrView>(off_block);
+    ghosts = std::make_unique<ConstVecArray>(ghost_values);
+  }
+  const ConstVecArray rhs(b);
+  VecArray solution(x);
+  const PetscScalar* b_data = rhs.data();
+  PetscScalar* x_data = solution.data();
+  double* residual = line_residual.data();
+
+  const std::size_t lines = layout.start.size() - 1;
+  for (std::size_t step = 0; step < lines; ++step) {
+    const std::size_t line = backward ? lines - 1 - step : step;
+    const std::int32_t first = layout.start[line];
+    const int length = layout.start[line + 1] - first;
+    const std::int32_t* line_rows = layout.rows.data() + first;
+    for (int p = 0; p < length; ++p) {
+      const PetscInt i = line_rows[p];
+      double sum = PetscRealPart(b_data[i]);
+      sum -= row_dot(d_values, d_columns, d_start[i], d_start[i + 1], x_data);
+      if (use_ghosts) {
+        const PetscInt* o_start = off->row_start();
+        const PetscInt* o_columns = off->columns();
+        const PetscScalar* o_values = off->values();
+        const PetscScalar* g = ghosts->data();
+        sum -= row_dot(o_values, o_columns, o_start[i], o_start[i + 1], g);
+      }
+      residual[p] = sum;
+    }
+    solve_line(line, residual);
+    for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
+  }
+}
+
+ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_unique<Data>()) {
+  Data& d = *data_;
+  d.matrix = a;
+  d.layout = std::move(layout);
+  const PetscInt* ghost_columns = nullptr;
+  if (type_begins_with(a, MATMPIAIJ)) {
+    TSV_CHECK(MatMPIAIJGetSeqAIJ(a, &d.diagonal_block, &d.off_block, &ghost_columns));
+  } else if (type_begins_with(a, MATSEQAIJ)) {
+    d.diagonal_block = a;
+  } else {
+    MatType type = nullptr;
+    TSV_CHECK(MatGetType(a, &type));
+    throw std::invalid_argument(
+        std::string("ColumnSmoother: needs an MPIAIJ or SeqAIJ matrix, got ") +
+        (type ? type : "(no type)"));
+  }
+  PetscInt local_columns = 0;
+  TSV_CHECK(MatGetLocalSize(a, &d.owned_rows, &local_columns));
+  MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(a));
+  // A bad layout or line on one rank must stop every rank before the collective
+  // calls below, or the others would wait for it forever.
+  std::string local_error;
+  try {
+    d.index_and_factor_lines();
+  } catch (const std::invalid_argument& error) {
+    local_error = error.what();
+  }
+  int local_failed = local_error.empty() ? 0 : 1, any_failed = 0;
+  if (MPI_Allreduce(&local_failed, &any_failed, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+    throw PetscError("ColumnSmoother: MPI_Allreduce of the setup status failed");
+  if (any_failed)
+    throw std::invalid_argument(local_failed ? local_error
+                                             : "ColumnSmoother: another rank rejected its line "
+                                               "layout or one of its line blocks");
+  if (d.off_block) d.build_ghost_gather(ghost_columns);
+
+  // Collective totals for reporting, so every rank answers the same.
+  auto local_lines = static_cast<std::int64_t>(d.layout.start.size() - 1);
+  int local_max = 0;
+  for (int b : d.bandwidth) local_max = std::max(local_max, b);
+  if (MPI_Allreduce(&local_lines, &d.global_line_count, 1, MPI_INT64_T, MPI_SUM, comm) !=
+          MPI_SUCCESS ||
+      MPI_Allreduce(&local_max, &d.global_max_bandwidth, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+    throw PetscError("ColumnSmoother: MPI_Allreduce of the line statistics failed");
+}
+
+ColumnSmoother::~ColumnSmoother() = default;
+
+void ColumnSmoother::smooth(Vec b, Vec x, SweepDirection direction, int sweeps,
+                            bool x_is_zero) const {
+  const Data& d = *data_;
+  if (sweeps <= 0) return;
+  ScopedLogEvent event("ColumnSweeps");
+  if (x_is_zero) TSV_CHECK(VecSet(x, 0.0));
+  bool first = true;
+  for (int s = 0; s < sweeps; ++s) {
+    if (direction != SweepDirection::backward) {
+      d.sweep(b, x, false, !(first && x_is_zero));
+      first = false;
+    }
+    if (direction != SweepDirection::forward) {
+      d.sweep(b, x, true, !(first && x_is_zero));
+      first = false;
+    }
+  }
+}
+
+std::int64_t ColumnSmoother::line_count() const {
+  return data_->global_line_count;
+}
+
+int ColumnSmoother::max_bandwidth() const {
+  return data_->global_max_bandwidth;
+}
+
+}  // namespace tsvfield::solver
+
+// Outside tsvfield::solver: SETERRQ and PetscCall expand to a call of PETSc's PetscError(),
+// which solver::PetscError (the exception) would hide. No exception may cross these
+// callbacks: each becomes a PETSc error carrying its message.
+namespace {
+
+using tsvfield::solver::ColumnSmoother;
+using tsvfield::solver::SweepDirection;
+
+struct ShellContext {
+  std::shared_ptr<const ColumnSmoother> smoother;
+  SweepDirection direction;
+};
+
+ShellContext* shell_context(PC pc) {
+  void* context = nullptr;
+  if (PCShellGetContext(pc, &context) != 0 || context == nullptr)
+    throw tsvfield::solver::PetscError("ColumnSmoother: PC shell has no smoother context");
+  return static_cast<ShellContext*>(context);
+}
+
+PetscErrorCode apply_smoother(PC pc, Vec r, Vec y) {
+  PetscFunctionBeginUser;
+  try {
+    const ShellContext* context = shell_context(pc);
+    context->smoother->smooth(r, y, context->direction, 1, true);
+  } catch (const std::exception& error) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", error.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode apply_smoother_richardson(PC pc, Vec b, Vec x, Vec /*work*/, PetscReal /*rtol*/,
+                                         PetscReal /*abstol*/, PetscReal /*dtol*/, PetscInt its,
+                                         PetscBool guess_zero, PetscInt* out_its,
+                                         PCRichardsonConvergedReason* reason) {
+  PetscFunctionBeginUser;
+  try {
+    const ShellContext* context = shell_context(pc);
+    context->smoother->smooth(b, x, context->direction, static_cast<int>(its),
+                              guess_zero == PETSC_TRUE);
+  } catch (const std::exception& error) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", error.what());
+  }
+  *out_its = its;
+  *reason = PCRICHARDSON_CONVERGED_ITS;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode destroy_smoother_context(PC pc) {
+  PetscFunctionBeginUser;
+  void* context = nullptr;
+  PetscCall(PCShellGetContext(pc, &context));
+  delete static_cast<ShellContext*>(context);
+  PetscCall(PCShellSetContext(pc, nullptr));
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
+
+namespace tsvfield::solver {
+
+void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smoother,
+                             SweepDirection direction) {
+  if (!smoother) throw std::invalid_argument("install_column_smoother: no smoother");
+  // Re-installing on a shell: leave the shell type first so its destroy frees the old context.
+  PetscBool is_shell = PETSC_FALSE;
+  TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCSHELL, &is_shell));
+  if (is_shell) TSV_CHECK(PCSetType(pc, PCNONE));
+  TSV_CHECK(PCSetType(pc, PCSHELL));
+  auto context = std::make_unique<ShellContext>(ShellContext{std::move(smoother), direction});
+  TSV_CHECK(PCShellSetContext(pc, context.get()));
+  TSV_CHECK(PCShellSetDestroy(pc, destroy_smoother_context));
+  context.release();  // owned by the PC from here on (destroy_smoother_context)
+  TSV_CHECK(PCShellSetApply(pc, apply_smoother));
+  TSV_CHECK(PCShellSetApplyRichardson(pc, apply_smoother_richardson));
+  TSV_CHECK(PCShellSetName(pc, direction_name(direction)));
+}
+
+}  // namespace tsvfield::solver

@@ -1,0 +1,76 @@
+#pragma once
+// Line (column) block Gauss-Seidel smoother for the column multigrid
+// (solver/column_multigrid): on an extruded mesh the nodes over one footprint
+// node form a vertical line, and the conduction matrix restricted to a line is a
+// banded SPD block (tridiagonal, wider where an interface doubles nodes). Solving
+// each line exactly makes the smoother robust to any ratio of vertical to
+// horizontal coupling: 30 um dies over 10 mm, 1 um liner rings in 100 um layers.
+//
+// Sweeps go over the lines of a rank in order (forward) or reverse (backward),
+// using the newest values of the rank's own rows and the values of other ranks'
+// rows from the start of the sweep (hybrid Gauss-Seidel / Jacobi across ranks).
+// A forward sweep before and a backward sweep after the coarse correction keep
+// the V-cycle symmetric, as CG needs.
+#include <petscksp.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace tsvfield::solver {
+
+// The owned rows of a matrix grouped into lines: line l holds the local rows
+// rows[start[l]] .. rows[start[l + 1] - 1], bottom to top. Every owned row is in
+// exactly one line.
+struct LineLayout {
+  std::vector<std::int32_t> start;  // line count + 1 entries, start[0] = 0
+  std::vector<std::int32_t> rows;   // local row indices 0 .. owned - 1
+};
+
+enum class SweepDirection { forward, backward, symmetric };
+
+class ColumnSmoother {
+ public:
+  // Factors every line block of `a` (an assembled MPIAIJ or SeqAIJ matrix, SPD on
+  // each line) by banded Cholesky; the band is the widest in-line coupling found.
+  // Keeps a reference to `a` (which must outlive this object, as in a PCMG level).
+  // The values of `a` must not change afterwards: the line factors are computed here
+  // while the sweeps read the off-line entries from `a` itself (no copy of the
+  // matrix), so build a new smoother after re-assembly. Only the lower triangle of
+  // each line block is used (A is taken as symmetric). Collective on `a`.
+  // Throws PetscError for a failed PETSc call and std::invalid_argument when the
+  // layout does not cover the owned rows exactly once, `a` is not (MPI/Seq)AIJ, or
+  // a line block is not positive definite (naming the line and the local row).
+  ColumnSmoother(Mat a, LineLayout layout);
+  ~ColumnSmoother();
+  ColumnSmoother(const ColumnSmoother&) = delete;
+  ColumnSmoother& operator=(const ColumnSmoother&) = delete;
+
+  // `sweeps` sweeps of line Gauss-Seidel on A x = b, in place; x_is_zero lets the
+  // first sweep skip reading x. (symmetric: forward then backward, per sweep.)
+  // Collective (each sweep gathers the off-rank values of x); b and x must be
+  // distinct. Uses scratch space held by the object: not for concurrent threads.
+  void smooth(Vec b, Vec x, SweepDirection direction, int sweeps, bool x_is_zero) const;
+
+  std::int64_t line_count() const;  // over all ranks
+  int max_bandwidth() const;        // largest half bandwidth over the lines of all ranks
+
+ private:
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
+// Makes `pc` a PCSHELL that applies `smoother` in `direction`: PCApply is one sweep
+// from a zero guess (y = M^-1 r) and PCApplyRichardson does its sweeps in place, so a
+// KSPRICHARDSON smoother of a PCMG level costs no extra residual. The PC shares
+// ownership of the smoother (released when the PC is destroyed).
+// PETSc 3.18's KSPSolve_Richardson calls PCApplyRichardson only when the damping is
+// 1, no monitor is set, the convergence test is the default or KSPConvergedSkip, the
+// solve is not transposed and Pmat has no null space; it then always does max_it
+// sweeps (rtol/abstol are not checked) and reports KSP_CONVERGED_ITS, as a PCMG
+// smoother wants. Otherwise KSPRICHARDSON falls back to x += M^-1 (b - A x) with PCApply.
+// The PC name (PCShellGetName) is "column Gauss-Seidel (forward|backward|symmetric)".
+void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smoother,
+                             SweepDirection direction);
+
+}  // namespace tsvfield::solver

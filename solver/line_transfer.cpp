@@ -1,0 +1,366 @@
+#include "solver/line_transfer.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+
+#include "solver/aij_blocks.hpp"
+
+namespace tsvfield::solver {
+
+PetscInt CoarseNumbering::index(std::int32_t line, std::int32_t slot) const {
+  const auto first = slots.begin() + slot_start[line];
+  const auto last = slots.begin() + slot_start[line + 1];
+  const auto it = std::lower_bound(first, last, slot);
+  if (it == last || *it != slot) return -1;
+  return line_first[line] + static_cast<PetscInt>(it - first);
+}
+
+namespace {
+
+// Each coarse line goes to the rank that holds most of its fine rows (ties: the
+// lowest rank), so most of the prolongator and Galerkin product stays local.
+std::vector<int> coarse_line_owners(const LineStructure& fine,
+                                    const FootprintCoarsening& coarsening, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const std::int32_t coarse_count = coarsening.prolongator.column_count;
+  std::vector<std::array<int, 2>> count_rank(static_cast<std::size_t>(coarse_count));
+  for (auto& entry : count_rank) entry = {0, rank};
+  for (std::int32_t node : fine.footprint_node) ++count_rank[coarsening.aggregate_of_node[node]][0];
+  std::vector<std::array<int, 2>> best(count_rank.size());
+  MPI_Allreduce(count_rank.data(), best.data(), coarse_count, MPI_2INT, MPI_MAXLOC, comm);
+  std::vector<int> owner(best.size());
+  for (std::size_t j = 0; j < best.size(); ++j) owner[j] = best[j][1];
+  return owner;
+}
+
+// Every (coarse line, slot) that some fine row interpolates from, on every rank, as
+// keys line * span + slot in ascending order.
+std::vector<std::int64_t> all_coarse_keys(const LineStructure& fine, const CsrMatrix& p2,
+                                          std::int64_t span, MPI_Comm comm) {
+  std::vector<std::int64_t> keys;
+  keys.reserve(fine.footprint_node.size() * 2);
+  for (std::size_t r = 0; r < fine.footprint_node.size(); ++r) {
+    const std::int32_t node = fine.footprint_node[r];
+    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
+      keys.push_back(p2.column[k] * span + fine.slot[r]);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  int rank_count = 1;
+  MPI_Comm_size(comm, &rank_count);
+  const int local_count = static_cast<int>(keys.size());
+  std::vector<int> counts(rank_count), displacement(rank_count, 0);
+  MPI_Allgather(&local_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  std::partial_sum(counts.begin(), counts.end() - 1, displacement.begin() + 1);
+  std::vector<std::int64_t> all(static_cast<std::size_t>(displacement.back() + counts.back()));
+  MPI_Allgatherv(keys.data(), local_count, MPI_INT64_T, all.data(), counts.data(),
+                 displacement.data(), MPI_INT64_T, comm);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+CoarseNumbering number_coarse_rows(const std::vector<std::int64_t>& keys, std::int64_t span,
+                                   std::vector<int> owner, int rank) {
+  CoarseNumbering numbering;
+  const auto line_count = static_cast<std::int32_t>(owner.size());
+  numbering.line_owner = std::move(owner);
+  numbering.slot_start.assign(static_cast<std::size_t>(line_count) + 1, 0);
+  numbering.slots.reserve(keys.size());
+  for (std::int64_t key : keys) {
+    ++numbering.slot_start[key / span + 1];
+    numbering.slots.push_back(static_cast<std::int32_t>(key % span));
+  }
+  std::partial_sum(numbering.slot_start.begin(), numbering.slot_start.end(),
+                   numbering.slot_start.begin());
+  const int rank_count =
+      1 + *std::max_element(numbering.line_owner.begin(), numbering.line_owner.end());
+  std::vector<PetscInt> owner_begin(static_cast<std::size_t>(std::max(rank_count, rank + 1)) + 1,
+                                    0);
+  for (std::int32_t line = 0; line < line_count; ++line)
+    owner_begin[numbering.line_owner[line] + 1] +=
+        numbering.slot_start[line + 1] - numbering.slot_start[line];
+  std::partial_sum(owner_begin.begin(), owner_begin.end(), owner_begin.begin());
+  std::vector<PetscInt> next(owner_begin.begin(), owner_begin.end() - 1);
+  numbering.line_first.resize(static_cast<std::size_t>(line_count));
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    numbering.line_first[line] = next[numbering.line_owner[line]];
+    next[numbering.line_owner[line]] += numbering.slot_start[line + 1] - numbering.slot_start[line];
+  }
+  numbering.owned_begin = owner_begin[rank];
+  numbering.owned_end = owner_begin[rank + 1];
+  numbering.global_count = owner_begin.back();
+  return numbering;
+}
+
+MatHandle assemble_prolongator(const LineStructure& fine, const CsrMatrix& p2,
+                               const CoarseNumbering& numbering, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const auto fine_rows = static_cast<PetscInt>(fine.footprint_node.size());
+  std::vector<PetscInt> diagonal_count(fine_rows, 0), off_count(fine_rows, 0);
+  for (PetscInt r = 0; r < fine_rows; ++r) {
+    const std::int32_t node = fine.footprint_node[r];
+    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
+      ++(numbering.line_owner[p2.column[k]] == rank ? diagonal_count[r] : off_count[r]);
+  }
+  MatHandle prolongator;
+  TSV_CHECK(MatCreateAIJ(comm, fine_rows, numbering.owned_end - numbering.owned_begin,
+                         PETSC_DETERMINE, numbering.global_count, 0, diagonal_count.data(), 0,
+                         off_count.data(), prolongator.out()));
+  PetscInt row_begin = 0;
+  TSV_CHECK(MatGetOwnershipRange(prolongator, &row_begin, nullptr));
+  std::vector<PetscInt> columns;
+  for (PetscInt r = 0; r < fine_rows; ++r) {
+    const std::int32_t node = fine.footprint_node[r];
+    columns.clear();
+    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
+      columns.push_back(numbering.index(p2.column[k], fine.slot[r]));
+    const PetscInt row = row_begin + r;
+    TSV_CHECK(MatSetValues(prolongator, 1, &row, static_cast<PetscInt>(columns.size()),
+                           columns.data(), p2.value.data() + p2.row_start[node], INSERT_VALUES));
+  }
+  TSV_CHECK(MatAssemblyBegin(prolongator, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(prolongator, MAT_FINAL_ASSEMBLY));
+  return prolongator;
+}
+
+// The owned rows of this rank grouped by line (CSR over all lines of the level), each
+// line's rows in ascending slot order.
+struct LocalLines {
+  std::vector<std::int32_t> start;  // per line + 1
+  std::vector<std::int32_t> rows;
+};
+
+LocalLines local_lines(const LineStructure& lines) {
+  LocalLines local;
+  local.start.assign(static_cast<std::size_t>(lines.footprint_node_count) + 1, 0);
+  for (std::int32_t node : lines.footprint_node) ++local.start[node + 1];
+  std::partial_sum(local.start.begin(), local.start.end(), local.start.begin());
+  std::vector<std::int32_t> next(local.start.begin(), local.start.end() - 1);
+  local.rows.resize(lines.footprint_node.size());
+  for (std::size_t r = 0; r < lines.footprint_node.size(); ++r)
+    local.rows[next[lines.footprint_node[r]]++] = static_cast<std::int32_t>(r);
+  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line)
+    std::sort(local.rows.begin() + local.start[line], local.rows.begin() + local.start[line + 1],
+              [&](std::int32_t x, std::int32_t y) { return lines.slot[x] < lines.slot[y]; });
+  return local;
+}
+
+// The footprint node and slot of every column of the fine matrix's local blocks.
+struct ColumnPlaces {
+  std::vector<std::int32_t> off_footprint, off_slot;
+};
+
+// Sums the contributions to the rows of one coarse line: entry (line J, slot t) of
+// row slot s at [(J's local index * slot_span + s) * width + t - s + reach].
+class CoarseLineAccumulator {
+ public:
+  CoarseLineAccumulator(std::int32_t coarse_line_count, std::int32_t slot_span, int reach)
+      : local_of_line_(static_cast<std::size_t>(coarse_line_count), -1),
+        slot_span_(slot_span),
+        reach_(reach),
+        width_(2 * reach + 1),
+        row_used_(static_cast<std::size_t>(slot_span), 0) {}
+
+  void add(std::int32_t row_slot, std::int32_t line, std::int32_t slot, double value) {
+    std::int32_t local = local_of_line_[line];
+    if (local < 0) {
+      local = static_cast<std::int32_t>(lines_.size());
+      local_of_line_[line] = local;
+      lines_.push_back(line);
+      sums_.resize(sums_.size() + static_cast<std::size_t>(slot_span_) * width_, 0.0);
+    }
+    if (!row_used_[row_slot]) {
+      row_used_[row_slot] = 1;
+      used_slots_.push_back(row_slot);
+    }
+    sums_[(static_cast<std::size_t>(local) * slot_span_ + row_slot) * width_ + slot - row_slot +
+          reach_] += value;
+  }
+
+  // Adds every row into `coarse` (rows owned elsewhere travel at assembly), then
+  // clears for the next coarse line.
+  void flush(std::int32_t coarse_line, const CoarseNumbering& numbering, Mat coarse) {
+    std::sort(used_slots_.begin(), used_slots_.end());
+    for (std::int32_t s : used_slots_) {
+      columns_.clear();
+      values_.clear();
+      for (std::size_t local = 0; local < lines_.size(); ++local) {
+        for (int w = 0; w < width_; ++w) {
+          const double sum = sums_[(local * slot_span_ + s) * width_ + w];
+          if (sum == 0.0) continue;
+          columns_.push_back(numbering.index(lines_[local], s + w - reach_));
+          values_.push_back(sum);
+        }
+      }
+      const PetscInt row = numbering.index(coarse_line, s);
+      TSV_CHECK(MatSetValues(coarse, 1, &row, static_cast<PetscInt>(columns_.size()),
+                             columns_.data(), values_.data(), ADD_VALUES));
+      row_used_[s] = 0;
+    }
+    used_slots_.clear();
+    for (std::int32_t line : lines_) local_of_line_[line] = -1;
+    lines_.clear();
+    sums_.clear();
+  }
+
+ private:
+  std::vector<std::int32_t> local_of_line_;
+  std::int32_t slot_span_;
+  int reach_, width_;
+  std::vector<std::int32_t> lines_;
+  std::vector<double> sums_;
+  std::vector<char> row_used_;
+  std::vector<std::int32_t> used_slots_;
+  std::vector<PetscInt> columns_;
+  std::vector<PetscScalar> values_;
+};
+
+// How far (in slots) a row reaches along neighbouring lines, over all ranks.
+int slot_reach(const LineStructure& fine, const SeqRows& diagonal, const SeqRows* off,
+               const ColumnPlaces& places, MPI_Comm comm) {
+  int reach = 0;
+  for (std::size_t r = 0; r < fine.slot.size(); ++r) {
+    const auto row = static_cast<PetscInt>(r);
+    for (PetscInt k = diagonal.begin(row); k < diagonal.end(row); ++k)
+      reach = std::max(reach, std::abs(fine.slot[diagonal.column(k)] - fine.slot[r]));
+    if (off) {
+      for (PetscInt k = off->begin(row); k < off->end(row); ++k)
+        reach = std::max(reach, std::abs(places.off_slot[off->column(k)] - fine.slot[r]));
+    }
+  }
+  int global_reach = 0;
+  MPI_Allreduce(&reach, &global_reach, 1, MPI_INT, MPI_MAX, comm);
+  return global_reach;
+}
+
+// Nonzeros per owned coarse row, bounded by the 2D coarse operator's pattern times
+// the slots a row reaches: exact enough that the coarse matrix never reallocates
+// and small enough not to waste memory.
+void preallocate_coarse(Mat coarse, const CsrMatrix& coarse_2d, const CoarseNumbering& numbering,
+                        int reach, int rank) {
+  const PetscInt owned = numbering.owned_end - numbering.owned_begin;
+  std::vector<PetscInt> diagonal_count(owned, 0), off_count(owned, 0);
+  const auto line_count = static_cast<std::int32_t>(numbering.line_owner.size());
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    if (numbering.line_owner[line] != rank) continue;
+    PetscInt local_lines = 0, other_lines = 0;
+    for (std::int32_t k = coarse_2d.row_start[line]; k < coarse_2d.row_start[line + 1]; ++k)
+      ++(numbering.line_owner[coarse_2d.column[k]] == rank ? local_lines : other_lines);
+    const PetscInt first = numbering.line_first[line] - numbering.owned_begin;
+    const std::int32_t slots = numbering.slot_start[line + 1] - numbering.slot_start[line];
+    const PetscInt width = std::min<PetscInt>(2 * reach + 1, slots);
+    for (std::int32_t s = 0; s < slots; ++s) {
+      diagonal_count[first + s] = std::min<PetscInt>(owned, local_lines * width);
+      off_count[first + s] = other_lines * (2 * reach + 1);
+    }
+  }
+  TSV_CHECK(MatXAIJSetPreallocation(coarse, 1, diagonal_count.data(), off_count.data(), nullptr,
+                                    nullptr));
+  // The 2D pattern bounds the lines a coarse row reaches unless an in-plane coupling
+  // summed to exactly zero; then PETSc allocates rather than fails.
+  TSV_CHECK(MatSetOption(coarse, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+}
+
+}  // namespace
+
+LineTransfer build_line_transfer(Mat fine_matrix, const LineStructure& fine,
+                                 const FootprintCoarsening& coarsening) {
+  MPI_Comm comm = comm_of(fine_matrix);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int local_max_slot = 0, max_slot = 0;
+  for (std::int32_t s : fine.slot) local_max_slot = std::max(local_max_slot, s);
+  MPI_Allreduce(&local_max_slot, &max_slot, 1, MPI_INT, MPI_MAX, comm);
+  const std::int64_t span = static_cast<std::int64_t>(max_slot) + 1;
+
+  LineTransfer transfer;
+  transfer.numbering = number_coarse_rows(all_coarse_keys(fine, coarsening.prolongator, span, comm),
+                                          span, coarse_line_owners(fine, coarsening, comm), rank);
+  const CoarseNumbering& numbering = transfer.numbering;
+  const auto line_count = static_cast<std::int32_t>(numbering.line_owner.size());
+  transfer.coarse_lines.footprint_node_count = line_count;
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    if (numbering.line_owner[line] != rank) continue;
+    for (std::int32_t k = numbering.slot_start[line]; k < numbering.slot_start[line + 1]; ++k) {
+      transfer.coarse_lines.footprint_node.push_back(line);
+      transfer.coarse_lines.slot.push_back(numbering.slots[k]);
+    }
+  }
+  transfer.prolongator = assemble_prolongator(fine, coarsening.prolongator, numbering, comm);
+  return transfer;
+}
+
+MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
+                            const FootprintCoarsening& coarsening, const LineTransfer& transfer) {
+  MPI_Comm comm = comm_of(fine_matrix);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const CoarseNumbering& numbering = transfer.numbering;
+  const CsrMatrix& p2 = coarsening.prolongator;
+  const CsrMatrix p2_transposed = transpose(p2);
+  const LocalBlocks blocks = local_blocks(fine_matrix);
+  ColumnPlaces places;
+  places.off_footprint = off_block_values(fine_matrix, blocks, fine.footprint_node);
+  places.off_slot = off_block_values(fine_matrix, blocks, fine.slot);
+  const SeqRows diagonal(blocks.diagonal);
+  std::unique_ptr<SeqRows> off;
+  if (blocks.off_diagonal) off = std::make_unique<SeqRows>(blocks.off_diagonal);
+  const int reach = slot_reach(fine, diagonal, off.get(), places, comm);
+  int local_max_slot = 0, max_slot = 0;
+  for (std::int32_t s : fine.slot) local_max_slot = std::max(local_max_slot, s);
+  MPI_Allreduce(&local_max_slot, &max_slot, 1, MPI_INT, MPI_MAX, comm);
+
+  MatHandle coarse;
+  const PetscInt owned = numbering.owned_end - numbering.owned_begin;
+  TSV_CHECK(MatCreate(comm, coarse.out()));
+  TSV_CHECK(MatSetSizes(coarse, owned, owned, numbering.global_count, numbering.global_count));
+  TSV_CHECK(MatSetType(coarse, MATAIJ));
+  preallocate_coarse(coarse, coarsening.coarse_operator, numbering, reach, rank);
+
+  const LocalLines lines = local_lines(fine);
+  CoarseLineAccumulator accumulator(p2.column_count, max_slot + 1, reach);
+  auto add_entry = [&](std::int32_t row_slot, double weight, std::int32_t column_node,
+                       std::int32_t column_slot, double value) {
+    for (std::int32_t k = p2.row_start[column_node]; k < p2.row_start[column_node + 1]; ++k)
+      accumulator.add(row_slot, p2.column[k], column_slot, weight * value * p2.value[k]);
+  };
+  for (std::int32_t coarse_line = 0; coarse_line < p2.column_count; ++coarse_line) {
+    bool any = false;
+    for (std::int32_t k = p2_transposed.row_start[coarse_line];
+         k < p2_transposed.row_start[coarse_line + 1]; ++k) {
+      const std::int32_t line = p2_transposed.column[k];
+      const double weight = p2_transposed.value[k];
+      for (std::int32_t position = lines.start[line]; position < lines.start[line + 1];
+           ++position) {
+        any = true;
+        const std::int32_t row = lines.rows[position];
+        const std::int32_t row_slot = fine.slot[row];
+        for (PetscInt e = diagonal.begin(row); e < diagonal.end(row); ++e) {
+          const PetscInt column = diagonal.column(e);
+          add_entry(row_slot, weight, fine.footprint_node[column], fine.slot[column],
+                    diagonal.value(e));
+        }
+        if (!off) continue;
+        for (PetscInt e = off->begin(row); e < off->end(row); ++e) {
+          const PetscInt column = off->column(e);
+          add_entry(row_slot, weight, places.off_footprint[column], places.off_slot[column],
+                    off->value(e));
+        }
+      }
+    }
+    if (any) accumulator.flush(coarse_line, numbering, coarse);
+  }
+  TSV_CHECK(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
+  return coarse;
+}
+
+}  // namespace tsvfield::solver
