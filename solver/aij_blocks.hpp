@@ -22,7 +22,9 @@ struct LocalBlocks {
 
 LocalBlocks local_blocks(Mat a);
 
-// Compressed rows of a SeqAIJ block, for the lifetime of the object.
+// Compressed rows of a SeqAIJ block (the diagonal or off-diagonal block of an
+// MPIAIJ matrix, or a whole SeqAIJ matrix), borrowed for the object's lifetime: for
+// SeqAIJ these are the matrix's own arrays, so borrowing them per sweep costs nothing.
 class SeqRows {
  public:
   explicit SeqRows(Mat block);
@@ -33,6 +35,10 @@ class SeqRows {
   PetscInt end(PetscInt row) const { return start_[row + 1]; }
   PetscInt column(PetscInt k) const { return column_[k]; }
   double value(PetscInt k) const { return value_[k]; }
+  PetscInt rows() const { return rows_; }
+  const PetscInt* row_start() const { return start_; }
+  const PetscInt* columns() const { return column_; }
+  const PetscScalar* values() const { return value_; }
 
  private:
   Mat block_;

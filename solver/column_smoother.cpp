@@ -15,44 +15,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "solver/aij_blocks.hpp"
 #include "solver/petsc_handles.hpp"
 
 namespace tsvfield::solver {
 namespace {
-
-// The CSR arrays of one SeqAIJ block (the diagonal or off-diagonal block of an
-// MPIAIJ matrix, or the whole SeqAIJ matrix), borrowed for the object's lifetime.
-// For SeqAIJ with no shift and no compression these are the matrix's own arrays,
-// so borrowing them per sweep costs nothing.
-class CsrView {
- public:
-  explicit CsrView(Mat block) : block_(block) {
-    PetscBool done = PETSC_FALSE;
-    TSV_CHECK(
-        MatGetRowIJ(block_, 0, PETSC_FALSE, PETSC_FALSE, &rows_, &row_start_, &columns_, &done));
-    if (!done) throw PetscError("ColumnSmoother: MatGetRowIJ is not supported by this matrix");
-    TSV_CHECK(MatSeqAIJGetArrayRead(block_, &values_));
-  }
-  ~CsrView() {
-    MatSeqAIJRestoreArrayRead(block_, &values_);
-    PetscBool done = PETSC_FALSE;
-    MatRestoreRowIJ(block_, 0, PETSC_FALSE, PETSC_FALSE, &rows_, &row_start_, &columns_, &done);
-  }
-  CsrView(const CsrView&) = delete;
-  CsrView& operator=(const CsrView&) = delete;
-
-  PetscInt rows() const { return rows_; }
-  const PetscInt* row_start() const { return row_start_; }
-  const PetscInt* columns() const { return columns_; }
-  const PetscScalar* values() const { return values_; }
-
- private:
-  Mat block_;
-  PetscInt rows_ = 0;
-  const PetscInt* row_start_ = nullptr;
-  const PetscInt* columns_ = nullptr;
-  const PetscScalar* values_ = nullptr;
-};
 
 // sum_k values[k] x[columns[k]] over one CSR row, with four partial sums so the
 // additions do not wait on each other (a 27-point row is latency bound otherwise).
@@ -112,9 +79,9 @@ struct ColumnSmoother::Data {
 
   void check_layout() const;
   void index_and_factor_lines();
-  void compute_bandwidths(const CsrView& diagonal, const std::vector<std::int32_t>& line_of,
+  void compute_bandwidths(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                           const std::vector<std::int32_t>& position);
-  void factor_lines(const CsrView& diagonal, const std::vector<std::int32_t>& line_of,
+  void factor_lines(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                     const std::vector<std::int32_t>& position);
   void build_ghost_gather(const PetscInt* ghost_columns);
   void solve_line(std::size_t line, double* rhs) const;
@@ -149,7 +116,7 @@ void ColumnSmoother::Data::check_layout() const {
   }
 }
 
-void ColumnSmoother::Data::compute_bandwidths(const CsrView& diagonal,
+void ColumnSmoother::Data::compute_bandwidths(const SeqRows& diagonal,
                                               const std::vector<std::int32_t>& line_of,
                                               const std::vector<std::int32_t>& position) {
   const std::size_t lines = layout.start.size() - 1;
@@ -177,7 +144,7 @@ void ColumnSmoother::Data::compute_bandwidths(const CsrView& diagonal,
 
 // Banded Cholesky (L D L^T) of every line block from its lower triangle (the matrix
 // is symmetric; Dirichlet rows are identity rows after MatZeroRowsColumns).
-void ColumnSmoother::Data::factor_lines(const CsrView& diagonal,
+void ColumnSmoother::Data::factor_lines(const SeqRows& diagonal,
                                         const std::vector<std::int32_t>& line_of,
                                         const std::vector<std::int32_t>& position) {
   factor.assign(static_cast<std::size_t>(factor_offset.back()), 0.0);
@@ -243,7 +210,7 @@ void ColumnSmoother::Data::index_and_factor_lines() {
       position[row] = k - layout.start[l];
     }
   {
-    const CsrView diagonal(diagonal_block);
+    const SeqRows diagonal(diagonal_block);
     compute_bandwidths(diagonal, line_of, position);
     factor_lines(diagonal, line_of, position);
   }
@@ -299,14 +266,14 @@ void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool use_ghosts) c
     TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
     TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
   }
-  const CsrView diagonal(diagonal_block);
+  const SeqRows diagonal(diagonal_block);
   const PetscInt* d_start = diagonal.row_start();
   const PetscInt* d_columns = diagonal.columns();
   const PetscScalar* d_values = diagonal.values();
-  std::unique_ptr<CsrView> off;
+  std::unique_ptr<SeqRows> off;
   std::unique_ptr<ConstVecArray> ghosts;
   if (use_ghosts) {
-    off = std::make_unique<CsrView>(off_block);
+    off = std::make_unique<SeqRows>(off_block);
     ghosts = std::make_unique<ConstVecArray>(ghost_values);
   }
   const ConstVecArray rhs(b);

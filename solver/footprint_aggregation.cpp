@@ -97,21 +97,30 @@ std::vector<double> diagonal_of(const CsrMatrix& a) {
   return diagonal;
 }
 
-// Per entry of `a`: 1 when it is a strong off-diagonal coupling
-// |a_ij| >= theta sqrt(a_ii a_jj). A node with a zero diagonal has no strong
-// couplings (it is isolated), which also keeps theta = 0 from linking everything.
+// Per entry of `a`: 1 when `is_strong(k, row, column)` says the off-diagonal
+// coupling is strong. A node with a zero diagonal has no strong couplings (it is
+// isolated), which also keeps theta = 0 from linking everything.
+template <typename Strong>
 std::vector<char> strong_entries(const CsrMatrix& a, const std::vector<double>& diagonal,
-                                 double theta) {
+                                 Strong is_strong) {
   std::vector<char> strong(a.value.size(), 0);
   for (std::int32_t row = 0; row < a.row_count; ++row) {
     if (diagonal[row] <= 0) continue;
     for (std::int32_t k = a.row_start[row]; k < a.row_start[row + 1]; ++k) {
       const std::int32_t col = a.column[k];
       if (col == row || diagonal[col] <= 0 || a.value[k] == 0) continue;
-      strong[k] = std::abs(a.value[k]) >= theta * std::sqrt(diagonal[row] * diagonal[col]);
+      strong[k] = is_strong(k, row, col);
     }
   }
   return strong;
+}
+
+// The classical test |a_ij| >= theta sqrt(a_ii a_jj).
+std::vector<char> strong_entries(const CsrMatrix& a, const std::vector<double>& diagonal,
+                                 double theta) {
+  return strong_entries(a, diagonal, [&](std::int32_t k, std::int32_t row, std::int32_t col) {
+    return std::abs(a.value[k]) >= theta * std::sqrt(diagonal[row] * diagonal[col]);
+  });
 }
 
 // A caller-supplied strength matrix must have exactly the operator's pattern
@@ -133,16 +142,9 @@ void validate_strength(const CsrMatrix& strength, const CsrMatrix& a) {
 // isolated, as above.
 std::vector<char> strong_entries_given(const CsrMatrix& a, const std::vector<double>& diagonal,
                                        const CsrMatrix& strength, double theta) {
-  std::vector<char> strong(a.value.size(), 0);
-  for (std::int32_t row = 0; row < a.row_count; ++row) {
-    if (diagonal[row] <= 0) continue;
-    for (std::int32_t k = a.row_start[row]; k < a.row_start[row + 1]; ++k) {
-      const std::int32_t col = a.column[k];
-      if (col == row || diagonal[col] <= 0 || a.value[k] == 0) continue;
-      strong[k] = strength.value[k] > 0 && strength.value[k] >= theta;
-    }
-  }
-  return strong;
+  return strong_entries(a, diagonal, [&](std::int32_t k, std::int32_t, std::int32_t) {
+    return strength.value[k] > 0 && strength.value[k] >= theta;
+  });
 }
 
 struct Aggregation {

@@ -43,17 +43,20 @@ std::vector<int> coarse_line_owners(const LineStructure& fine,
 // keys line * span + slot in ascending order.
 std::vector<std::int64_t> all_coarse_keys(const LineStructure& fine, const CsrMatrix& p2,
                                           std::int64_t span, MPI_Comm comm) {
-  std::vector<std::int64_t> keys;
-  keys.reserve(fine.footprint_node.size() * 2);
+  // Marks per (coarse line, slot): produced in key order, without sorting one key per
+  // fine row and prolongator entry.
+  std::vector<char> reached(static_cast<std::size_t>(p2.column_count) * span, 0);
   for (std::size_t r = 0; r < fine.footprint_node.size(); ++r) {
     const std::int32_t node = fine.footprint_node[r];
     for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
-      keys.push_back(p2.column[k] * span + fine.slot[r]);
+      reached[p2.column[k] * span + fine.slot[r]] = 1;
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::int64_t> keys;
+  for (std::size_t key = 0; key < reached.size(); ++key)
+    if (reached[key]) keys.push_back(static_cast<std::int64_t>(key));
   int rank_count = 1;
   MPI_Comm_size(comm, &rank_count);
+  if (rank_count == 1) return keys;
   const int local_count = static_cast<int>(keys.size());
   std::vector<int> counts(rank_count), displacement(rank_count, 0);
   MPI_Allgather(&local_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
@@ -175,7 +178,9 @@ class CoarseLineAccumulator {
       local = static_cast<std::int32_t>(lines_.size());
       local_of_line_[line] = local;
       lines_.push_back(line);
-      sums_.resize(sums_.size() + static_cast<std::size_t>(slot_span_) * width_, 0.0);
+      // flush() leaves every sum at zero, so the array only ever grows.
+      const std::size_t needed = lines_.size() * static_cast<std::size_t>(slot_span_) * width_;
+      if (sums_.size() < needed) sums_.resize(needed, 0.0);
     }
     if (!row_used_[row_slot]) {
       row_used_[row_slot] = 1;
@@ -194,10 +199,11 @@ class CoarseLineAccumulator {
       values_.clear();
       for (std::size_t local = 0; local < lines_.size(); ++local) {
         for (int w = 0; w < width_; ++w) {
-          const double sum = sums_[(local * slot_span_ + s) * width_ + w];
+          double& sum = sums_[(local * slot_span_ + s) * width_ + w];
           if (sum == 0.0) continue;
           columns_.push_back(numbering.index(lines_[local], s + w - reach_));
           values_.push_back(sum);
+          sum = 0.0;
         }
       }
       const PetscInt row = numbering.index(coarse_line, s);
@@ -208,7 +214,6 @@ class CoarseLineAccumulator {
     used_slots_.clear();
     for (std::int32_t line : lines_) local_of_line_[line] = -1;
     lines_.clear();
-    sums_.clear();
   }
 
  private:

@@ -126,8 +126,10 @@ Outcome solve(int tsv_count, const std::string& prefix, const std::vector<std::s
 TEST(ColumnMultigrid, SameTemperaturesAsBoomerAmgOnATsvStack) {
   const Outcome column = solve(4, "cmg_default_", {});
   const Outcome amg = solve(4, "cmg_amg_", {"-cmg_amg_pc_type", "hypre"});
+  const Outcome off = solve(4, "cmg_off_", {"-cmg_off_column_mg", "false"});
   EXPECT_EQ(column.method, "cg+column_mg");
   EXPECT_EQ(amg.method, "cg+hypre");
+  EXPECT_EQ(off.method, "cg+hypre");  // the column multigrid turned off: BoomerAMG
   // Both solve to 1e-10 relative residual: the temperatures agree far below a mK.
   EXPECT_NEAR(column.t_max_K, amg.t_max_K, 1e-6 * (amg.t_max_K - 318.15));
   EXPECT_LT(column.heat_balance, 1e-6);
