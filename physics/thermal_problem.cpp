@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -254,10 +255,18 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
   solver::LoadGroup load;
   double integral = 0;  // of the weight over the selection (volume or area)
   if (source.distribution == PowerDistribution::volume) {
+    std::optional<solver::PrismFootprint> footprint;  // a column's cells share it
     for (auto cell : select_cells(mesh, layer, block)) {
-      const auto points = solver::hex_points(cell_coords(mesh, static_cast<std::size_t>(cell)));
+      const auto coords = cell_coords(mesh, static_cast<std::size_t>(cell));
+      if (!mapped && solver::is_vertical_prism(coords)) {
+        // A uniform source: the cell's volume alone (from its footprint).
+        if (!footprint || !footprint->matches(coords)) footprint = solver::prism_footprint(coords);
+        load.volume.push_back({cell, 1.0});
+        integral += solver::prism_volume(*footprint, coords[4][2] - coords[0][2]);
+        continue;
+      }
       double weighted = 0, volume = 0;
-      for (const auto& p : points) {
+      for (const auto& p : solver::hex_points(coords)) {
         weighted += p.weight * weight_at(p.position);
         volume += p.weight;
       }

@@ -90,6 +90,16 @@ HexPoint hex_point_at(const HexCoords& coords, const Vec3& xi) {
   return point;
 }
 
+// The top face is the bottom face moved straight up (same x and y at nodes a
+// and a + 4) and both faces are level. The mesher's cells are all of this kind.
+bool is_vertical_prism(const HexCoords& c) {
+  for (int a = 0; a < 4; ++a) {
+    if (c[a + 4][0] != c[a][0] || c[a + 4][1] != c[a][1]) return false;
+    if (c[a][2] != c[0][2] || c[a + 4][2] != c[4][2]) return false;
+  }
+  return true;
+}
+
 namespace {
 
 HexPoints general_hex_points(const HexCoords& coords) {
@@ -103,19 +113,10 @@ HexPoints general_hex_points(const HexCoords& coords) {
   return points;
 }
 
-// An extruded cell: the top face is the bottom face moved straight up (same x
-// and y at nodes a and a + 4) and both faces are level. The mesher's cells are
-// all of this kind. Its Jacobian is block-diagonal,
+// An extruded cell (is_vertical_prism) has a block-diagonal Jacobian,
 //   [ d(x,y)/d(xi,eta)  0 ; 0  dz/dzeta ],
 // so the physical gradients need only the 2x2 inverse of the base quad's map at
 // the 4 in-plane Gauss points (shared by both Gauss layers in zeta).
-bool is_vertical_prism(const HexCoords& c) {
-  for (int a = 0; a < 4; ++a) {
-    if (c[a + 4][0] != c[a][0] || c[a + 4][1] != c[a][1]) return false;
-    if (c[a][2] != c[0][2] || c[a + 4][2] != c[4][2]) return false;
-  }
-  return true;
-}
 
 // hex_points for a vertical prism: the same values as the general path (to
 // round-off) from one 2x2 inverse per in-plane Gauss point instead of a 3x3
@@ -173,6 +174,177 @@ HexPoints prism_points(const HexCoords& coords) {
 
 HexPoints hex_points(const HexCoords& coords) {
   return is_vertical_prism(coords) ? prism_points(coords) : general_hex_points(coords);
+}
+
+namespace {
+
+// The bilinear quad's shape functions and reference derivatives at in-plane
+// Gauss point q, computed as prism_points does (same rounding).
+struct QuadGaussValues {
+  std::array<double, 4> shape{}, dshape_ds{}, dshape_dt{};
+};
+
+QuadGaussValues quad_gauss_values(int q) {
+  const double s = kQuadReference[q][0] * kGauss;
+  const double t = kQuadReference[q][1] * kGauss;
+  QuadGaussValues values;
+  for (int a = 0; a < 4; ++a) {
+    const double fs = 1 + kQuadReference[a][0] * s;
+    const double ft = 1 + kQuadReference[a][1] * t;
+    values.shape[a] = fs * ft / 4;
+    values.dshape_ds[a] = kQuadReference[a][0] * ft / 4;
+    values.dshape_dt[a] = kQuadReference[a][1] * fs / 4;
+  }
+  return values;
+}
+
+// Linear factor of the bottom (top) node in z at Gauss layer `level`, as prism_points.
+double bottom_factor(int level) {
+  const double zeta = level == 0 ? -kGauss : kGauss;
+  return (1 - zeta) / 2;
+}
+double top_factor(int level) {
+  const double zeta = level == 0 ? -kGauss : kGauss;
+  return (1 + zeta) / 2;
+}
+
+}  // namespace
+
+bool PrismFootprint::matches(const HexCoords& coords) const {
+  for (int a = 0; a < 4; ++a) {
+    if (xy[0][a] != coords[a][0] || xy[1][a] != coords[a][1]) return false;
+  }
+  return true;
+}
+
+PrismFootprint prism_footprint(const HexCoords& coords) {
+  PrismFootprint footprint;
+  for (int a = 0; a < 4; ++a) {
+    footprint.xy[0][a] = coords[a][0];
+    footprint.xy[1][a] = coords[a][1];
+  }
+  std::array<std::array<double, 4>, 4> shape{}, dshape_dx{}, dshape_dy{};  // [q][a]
+  for (int q = 0; q < 4; ++q) {
+    const QuadGaussValues ref = quad_gauss_values(q);
+    double jac[2][2] = {};  // d(x,y)/d(s,t)
+    double x = 0, y = 0;
+    for (int a = 0; a < 4; ++a) {
+      x += ref.shape[a] * coords[a][0];
+      y += ref.shape[a] * coords[a][1];
+      for (int i = 0; i < 2; ++i) {
+        jac[i][0] += coords[a][i] * ref.dshape_ds[a];
+        jac[i][1] += coords[a][i] * ref.dshape_dt[a];
+      }
+    }
+    const double area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
+    footprint.point_xy[q] = {x, y};
+    footprint.area_det[q] = area_det;
+    shape[q] = ref.shape;
+    for (int a = 0; a < 4; ++a) {
+      dshape_dx[q][a] = (jac[1][1] * ref.dshape_ds[a] - jac[1][0] * ref.dshape_dt[a]) / area_det;
+      dshape_dy[q][a] = (-jac[0][1] * ref.dshape_ds[a] + jac[0][0] * ref.dshape_dt[a]) / area_det;
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      double kx = 0, ky = 0, m = 0;
+      for (int q = 0; q < 4; ++q) {
+        const double det = footprint.area_det[q];
+        kx += det * dshape_dx[q][i] * dshape_dx[q][j];
+        ky += det * dshape_dy[q][i] * dshape_dy[q][j];
+        m += det * shape[q][i] * shape[q][j];
+      }
+      footprint.stiffness_x[i][j] = kx;
+      footprint.stiffness_y[i][j] = ky;
+      footprint.mass[i][j] = m;
+    }
+  }
+  return footprint;
+}
+
+void check_prism(const PrismFootprint& footprint, const HexCoords& coords) {
+  const double height = coords[4][2] - coords[0][2];
+  for (int q = 0; q < 4; ++q) {
+    const double det = footprint.area_det[q] * height / 2;
+    if (!(det > 0)) {
+      throw_degenerate(
+          det, {footprint.point_xy[q][0], footprint.point_xy[q][1], coords[0][2] + height / 2});
+    }
+  }
+}
+
+Vec3 prism_point_position(const PrismFootprint& footprint, const HexCoords& coords, int q) {
+  const double height = coords[4][2] - coords[0][2];
+  const auto& xy = footprint.point_xy[static_cast<std::size_t>(q % 4)];
+  return {xy[0], xy[1], coords[0][2] + top_factor(q / 4) * height};
+}
+
+const std::array<double, 8>& hex_gauss_shape(int q) {
+  static const std::array<std::array<double, 8>, kHexQuadraturePoints> table = [] {
+    std::array<std::array<double, 8>, kHexQuadraturePoints> shapes{};
+    for (int q2 = 0; q2 < 4; ++q2) {
+      const QuadGaussValues ref = quad_gauss_values(q2);
+      for (int level = 0; level < 2; ++level) {
+        auto& shape = shapes[static_cast<std::size_t>(q2 + 4 * level)];
+        for (int a = 0; a < 4; ++a) {
+          shape[a] = ref.shape[a] * bottom_factor(level);
+          shape[a + 4] = ref.shape[a] * top_factor(level);
+        }
+      }
+    }
+    return shapes;
+  }();
+  return table[static_cast<std::size_t>(q)];
+}
+
+HexMatrix prism_stiffness(const PrismFootprint& footprint, double height, const Vec3& k) {
+  // 1D factors in z: the mass (2-point Gauss is exact) and k_z times the stiffness.
+  const double same_mass = height / 3, other_mass = height / 6;
+  const double same_z = k[2] / height;
+  HexMatrix matrix;
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      const double in_plane =
+          k[0] * footprint.stiffness_x[i][j] + k[1] * footprint.stiffness_y[i][j];
+      const double vertical = same_z * footprint.mass[i][j];
+      const double same = in_plane * same_mass + vertical;
+      const double other = in_plane * other_mass - vertical;
+      matrix[i][j] = same;
+      matrix[i + 4][j + 4] = same;
+      matrix[i][j + 4] = other;
+      matrix[i + 4][j] = other;
+    }
+  }
+  return matrix;
+}
+
+HexMatrix prism_mass(const PrismFootprint& footprint, double height, double coefficient) {
+  const double same_mass = coefficient * height / 3, other_mass = coefficient * height / 6;
+  HexMatrix matrix;
+  for (int i = 0; i < 4; ++i) {
+    for (int j = 0; j < 4; ++j) {
+      matrix[i][j] = matrix[i + 4][j + 4] = same_mass * footprint.mass[i][j];
+      matrix[i][j + 4] = matrix[i + 4][j] = other_mass * footprint.mass[i][j];
+    }
+  }
+  return matrix;
+}
+
+HexVector prism_load(const PrismFootprint& footprint, double height, double density) {
+  // sum_b N_b = 1: the mass matrix's row sums, h/2 from the two Gauss layers.
+  HexVector vector;
+  for (int i = 0; i < 4; ++i) {
+    double row = 0;
+    for (int j = 0; j < 4; ++j) row += footprint.mass[i][j];
+    vector[i] = vector[i + 4] = density * row * height / 2;
+  }
+  return vector;
+}
+
+double prism_volume(const PrismFootprint& footprint, double height) {
+  double area = 0;
+  for (int q = 0; q < 4; ++q) area += footprint.area_det[q];
+  return area * height;
 }
 
 FacePoints face_points(const FaceCoords& coords) {

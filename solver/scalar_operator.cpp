@@ -1,12 +1,18 @@
 #include "solver/scalar_operator.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
-#include <map>
+#include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace tsvfield::solver {
 namespace {
@@ -66,6 +72,382 @@ void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
   TSV_CHECK(VecGhostUpdateEnd(v, mode, direction));
 }
 
+// A fixed-size array straight from mmap: zero-filled by the kernel (no memset
+// of our own), and 2 MiB aligned and advised as transparent huge pages, so
+// that first touching it costs one page fault per 2 MiB instead of one per
+// 4 KiB (page faults dominate filling a fresh matrix on virtual machines).
+template <typename T>
+class PageArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+  static constexpr std::size_t kHugePage = std::size_t{1} << 21;
+  static constexpr std::size_t kPage = 4096;  // a multiple of the page size (mmap rounds up)
+
+ public:
+  PageArray() = default;
+  explicit PageArray(std::size_t size) : size_(size) {
+    const std::size_t bytes = std::max<std::size_t>(size, 1) * sizeof(T);
+    if (bytes < kHugePage) {
+      bytes_ = (bytes + kPage - 1) / kPage * kPage;
+      void* map = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (map == MAP_FAILED) throw std::bad_alloc();
+      data_ = static_cast<T*>(map);
+      return;
+    }
+    bytes_ = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    // Map one huge page more and trim both ends to a 2 MiB aligned range.
+    const std::size_t mapped = bytes_ + kHugePage;
+    void* map = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(map);
+    const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+    if (aligned > start) munmap(map, aligned - start);
+    if (const std::size_t tail = start + mapped - (aligned + bytes_); tail > 0) {
+      munmap(reinterpret_cast<void*>(aligned + bytes_), tail);
+    }
+    data_ = reinterpret_cast<T*>(aligned);
+#ifdef MADV_HUGEPAGE
+    madvise(data_, bytes_, MADV_HUGEPAGE);  // advice only: failure is harmless
+#endif
+  }
+  ~PageArray() {
+    if (data_) munmap(data_, bytes_);
+  }
+  PageArray(const PageArray&) = delete;
+  PageArray& operator=(const PageArray&) = delete;
+  PageArray(PageArray&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        bytes_(std::exchange(other.bytes_, 0)) {}
+  PageArray& operator=(PageArray&& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(bytes_, other.bytes_);
+    return *this;
+  }
+
+  T* data() {
+    return data_;
+  }
+  std::size_t size() const {
+    return size_;
+  }
+  T& operator[](std::size_t i) {
+    return data_[i];
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+// The CSR arrays of a matrix created on them (MatCreateSeqAIJWithArrays,
+// MatCreateMPIAIJWithSplitArrays): the diagonal block with local columns, the
+// off-diagonal block with global ones. Values start at zero.
+struct MatrixArrays {
+  PageArray<PetscInt> diag_start, diag_columns, off_start, off_columns;
+  PageArray<PetscScalar> diag_values, off_values;
+};
+
+PetscErrorCode destroy_matrix_arrays(void* arrays) {
+  delete static_cast<MatrixArrays*>(arrays);
+  return 0;
+}
+
+using ContainerHandle = Handle<PetscContainer, PetscContainerDestroy>;
+
+// Sends each rank its buffer (all-to-all); returns what the others sent here.
+std::vector<PetscInt> exchange_rows(std::vector<std::vector<PetscInt>> outgoing, MPI_Comm comm) {
+  const auto ranks = outgoing.size();
+  std::vector<int> send_counts(ranks), receive_counts(ranks);
+  std::vector<int> send_offsets(ranks + 1, 0), receive_offsets(ranks + 1, 0);
+  for (std::size_t r = 0; r < ranks; ++r) send_counts[r] = static_cast<int>(outgoing[r].size());
+  MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm);
+  std::vector<PetscInt> send_buffer;
+  for (std::size_t r = 0; r < ranks; ++r) {
+    send_offsets[r + 1] = send_offsets[r] + send_counts[r];
+    receive_offsets[r + 1] = receive_offsets[r] + receive_counts[r];
+    send_buffer.insert(send_buffer.end(), outgoing[r].begin(), outgoing[r].end());
+  }
+  outgoing.clear();
+  std::vector<PetscInt> receive_buffer(static_cast<std::size_t>(receive_offsets.back()));
+  MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPIU_INT,
+                receive_buffer.data(), receive_counts.data(), receive_offsets.data(), MPIU_INT,
+                comm);
+  return receive_buffer;
+}
+
+// An AIJ matrix on the given arrays. PETSc takes them as they are (no copy, no
+// row-by-row insertion); they belong to a container composed with the matrix
+// and go when it goes.
+MatHandle matrix_on_arrays(std::unique_ptr<MatrixArrays> arrays, PetscInt owned, PetscInt global,
+                           MPI_Comm comm) {
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  MatHandle matrix;
+  if (ranks == 1) {
+    TSV_CHECK(MatCreateSeqAIJWithArrays(comm, owned, owned, arrays->diag_start.data(),
+                                        arrays->diag_columns.data(), arrays->diag_values.data(),
+                                        matrix.out()));
+  } else {
+    TSV_CHECK(MatCreateMPIAIJWithSplitArrays(
+        comm, owned, owned, global, global, arrays->diag_start.data(), arrays->diag_columns.data(),
+        arrays->diag_values.data(), arrays->off_start.data(), arrays->off_columns.data(),
+        arrays->off_values.data(), matrix.out()));
+  }
+  ContainerHandle container;
+  TSV_CHECK(PetscContainerCreate(PETSC_COMM_SELF, container.out()));
+  TSV_CHECK(PetscContainerSetPointer(container, arrays.get()));
+  TSV_CHECK(PetscContainerSetUserDestroy(container, destroy_matrix_arrays));
+  arrays.release();  // the container owns them now
+  TSV_CHECK(PetscObjectCompose(reinterpret_cast<PetscObject>(matrix.get()),
+                               "tsvfield_matrix_arrays",
+                               reinterpret_cast<PetscObject>(container.get())));
+  TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  return matrix;
+}
+
+// One cell's Jacobian block dR/du + shift dR/d(udot).
+struct CellJacobian {
+  const ScalarOperatorSpec& spec;
+  bool transient = false;
+  double shift = 0;
+
+  // Any cell: the 2x2x2 Gauss sums point by point.
+  HexMatrix general(std::int32_t cell, const HexCoords& coords,
+                    const ElementValues& element) const {
+    const HexPoints points = hex_points(coords);
+    HexMatrix ke{};
+    for (int q = 0; q < kHexQuadraturePoints; ++q) {
+      const HexPoint& p = points[q];
+      const PointState state = interpolate(p, element);
+      const PointContext ctx{cell, q, p.position, state.u};
+      const DiffusionValue k = spec.diffusion(ctx);
+      ScalarValue c{};
+      if (transient) c = spec.capacity(ctx);
+      // d(k(u) grad u)/du_b = k grad N_b + k'(u) N_b grad u
+      const Vec3 dflux = {k.derivative[0] * state.grad[0], k.derivative[1] * state.grad[1],
+                          k.derivative[2] * state.grad[2]};
+      for (int a = 0; a < 8; ++a) {
+        const Vec3 ka = {k.value[0] * p.gradient[a][0], k.value[1] * p.gradient[a][1],
+                         k.value[2] * p.gradient[a][2]};
+        const double nonlinear_a = spec.nonlinear ? dot(p.gradient[a], dflux) : 0.0;
+        for (int b = 0; b < 8; ++b) {
+          double value = dot(ka, p.gradient[b]) + nonlinear_a * p.shape[b];
+          if (transient) {
+            if (spec.lumped_capacity) {
+              if (a == b) value += shift * c.value * p.shape[a];
+              if (spec.nonlinear) value += p.shape[a] * c.derivative * p.shape[b] * element.udot[a];
+            } else {
+              value += p.shape[a] * p.shape[b] *
+                       (shift * c.value + (spec.nonlinear ? c.derivative * state.udot : 0.0));
+            }
+          }
+          ke[a][b] += p.weight * value;
+        }
+      }
+    }
+    return ke;
+  }
+
+  // A vertical prism with coefficients that do not depend on u and are the same
+  // at its 8 Gauss points (evaluated there with the same point data as
+  // general()): the same Gauss sums from the footprint's in-plane sums
+  // (reused while consecutive cells share the footprint). False otherwise.
+  bool prism(std::int32_t cell, const HexCoords& coords, const ElementValues& element,
+             std::optional<PrismFootprint>& footprint, HexMatrix& ke) const {
+    if (spec.nonlinear || !is_vertical_prism(coords)) return false;
+    if (!footprint || !footprint->matches(coords)) footprint = prism_footprint(coords);
+    Vec3 k{};
+    double c = 0;
+    for (int q = 0; q < kHexQuadraturePoints; ++q) {
+      const auto& shape = hex_gauss_shape(q);
+      double u = 0;
+      for (int a = 0; a < 8; ++a) u += shape[a] * element.u[a];
+      const PointContext ctx{cell, q, prism_point_position(*footprint, coords, q), u};
+      const Vec3 kq = spec.diffusion(ctx).value;
+      if (q == 0) k = kq;
+      if (kq != k) return false;
+      if (transient) {
+        const double cq = spec.capacity(ctx).value;
+        if (q == 0) c = cq;
+        if (cq != c) return false;
+      }
+    }
+    const double height = coords[4][2] - coords[0][2];
+    ke = prism_stiffness(*footprint, height, k);
+    if (transient) {
+      const HexMatrix mass = prism_mass(*footprint, height, shift * c);
+      for (int a = 0; a < 8; ++a) {
+        for (int b = 0; b < 8; ++b) {
+          // Lumped: the row sum on the diagonal (sum_b N_b = 1).
+          ke[a][spec.lumped_capacity ? a : b] += mass[a][b];
+        }
+      }
+    }
+    return true;
+  }
+};
+
+// Adds element blocks to a matrix from create_matrix. Owned rows go straight
+// into the CSR values of its diagonal and off-diagonal blocks (the block's
+// columns, sorted, merged with the row's); rows of ghost nodes go through
+// MatSetValues (PETSc's stash sends them to their owners at assembly). A matrix
+// of another type, or not assembled, gets everything through MatSetValues.
+class MatrixAccumulator {
+ public:
+  MatrixAccumulator(Mat matrix, const std::vector<PetscInt>& global_index, std::size_t owned)
+      : matrix_(matrix), global_index_(global_index), owned_(owned) {
+    PetscBool is_mpi = PETSC_FALSE, is_seq = PETSC_FALSE, assembled = PETSC_FALSE;
+    TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix), MATMPIAIJ, &is_mpi));
+    TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(matrix), MATSEQAIJ, &is_seq));
+    TSV_CHECK(MatAssembled(matrix, &assembled));
+    PetscInt rows = 0;
+    TSV_CHECK(MatGetLocalSize(matrix, &rows, nullptr));
+    if (!(is_mpi || is_seq) || !assembled || static_cast<std::size_t>(rows) != owned) return;
+    Mat diag = matrix, off = nullptr;
+    const PetscInt* off_global = nullptr;  // global index of each off-diagonal column
+    PetscInt off_count = 0;
+    if (is_mpi) {
+      TSV_CHECK(MatMPIAIJGetSeqAIJ(matrix, &diag, &off, &off_global));
+      TSV_CHECK(MatGetSize(off, nullptr, &off_count));
+      if (off_count > 0 && !off_global) return;
+    }
+    // Column of each local node: owned nodes' local index in the diagonal
+    // block, ghosts' compressed index in the off-diagonal block (encoded -1 - i).
+    column_ = PageArray<PetscInt>(global_index.size());
+    for (std::size_t i = 0; i < owned; ++i) column_[i] = static_cast<PetscInt>(i);
+    for (std::size_t i = owned; i < global_index.size(); ++i) {
+      column_[i] = kNoColumn;
+      const PetscInt* found = std::lower_bound(off_global, off_global + off_count, global_index[i]);
+      if (found != off_global + off_count && *found == global_index[i])
+        column_[i] = -1 - static_cast<PetscInt>(found - off_global);
+    }
+    open(diag_, diag);
+    if (off) open(off_, off);
+    direct_ = true;
+  }
+  ~MatrixAccumulator() {
+    // Only reached without finish() when an exception is on its way: give the
+    // arrays back without checking.
+    for (Block* block : {&diag_, &off_}) {
+      if (!block->mat) continue;
+      MatSeqAIJRestoreArray(block->mat, &block->values);
+      PetscInt n = 0;
+      PetscBool done = PETSC_FALSE;
+      MatRestoreRowIJ(block->mat, 0, PETSC_FALSE, PETSC_FALSE, &n, &block->start, &block->columns,
+                      &done);
+    }
+  }
+  MatrixAccumulator(const MatrixAccumulator&) = delete;
+  MatrixAccumulator& operator=(const MatrixAccumulator&) = delete;
+
+  // values[a][b] couples nodes[a] (row) and nodes[b] (column), local node indices.
+  template <std::size_t N>
+  void add(const std::array<std::int32_t, N>& nodes,
+           const std::array<std::array<double, N>, N>& values) {
+    std::array<PetscInt, N> global;
+    for (std::size_t k = 0; k < N; ++k)
+      global[k] = global_index_[static_cast<std::size_t>(nodes[k])];
+    if (!direct_) {
+      TSV_CHECK(
+          MatSetValues(matrix_, N, global.data(), N, global.data(), &values[0][0], ADD_VALUES));
+      return;
+    }
+    // The set's columns in each block, sorted (insertion sort: N <= 8).
+    static_assert(N <= kMaxSetNodes);
+    ColumnList diag_columns, off_columns;
+    std::size_t diag_count = 0, off_count = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+      const PetscInt column = column_[static_cast<std::size_t>(nodes[k])];
+      if (column >= 0) {
+        insert_sorted(diag_columns, diag_count, {column, k});
+      } else if (column != kNoColumn) {
+        insert_sorted(off_columns, off_count, {-1 - column, k});
+      }
+    }
+    for (std::size_t a = 0; a < N; ++a) {
+      const auto row = static_cast<std::size_t>(nodes[a]);
+      if (row >= owned_) {
+        TSV_CHECK(
+            MatSetValues(matrix_, 1, &global[a], N, global.data(), values[a].data(), ADD_VALUES));
+        continue;
+      }
+      if (diag_count + off_count != N) missing_entry();
+      add_row(diag_, row, diag_columns, diag_count, values[a].data());
+      add_row(off_, row, off_columns, off_count, values[a].data());
+    }
+  }
+
+  // Gives the arrays back to PETSc (before the matrix is assembled).
+  void finish() {
+    for (Block* block : {&diag_, &off_}) {
+      if (!block->mat) continue;
+      TSV_CHECK(MatSeqAIJRestoreArray(block->mat, &block->values));
+      PetscInt n = 0;
+      PetscBool done = PETSC_FALSE;
+      TSV_CHECK(MatRestoreRowIJ(block->mat, 0, PETSC_FALSE, PETSC_FALSE, &n, &block->start,
+                                &block->columns, &done));
+      block->mat = nullptr;
+    }
+  }
+
+ private:
+  static constexpr PetscInt kNoColumn = std::numeric_limits<PetscInt>::min();
+  static constexpr std::size_t kMaxSetNodes = 8;
+  // (column in the block, index of the node in the set)
+  using ColumnList = std::array<std::pair<PetscInt, std::size_t>, kMaxSetNodes>;
+  struct Block {
+    Mat mat = nullptr;
+    const PetscInt* start = nullptr;    // CSR row starts
+    const PetscInt* columns = nullptr;  // CSR columns, sorted in each row
+    PetscScalar* values = nullptr;
+  };
+
+  static void open(Block& block, Mat mat) {
+    PetscInt n = 0;
+    PetscBool done = PETSC_FALSE;
+    TSV_CHECK(
+        MatGetRowIJ(mat, 0, PETSC_FALSE, PETSC_FALSE, &n, &block.start, &block.columns, &done));
+    if (!done) throw std::logic_error("ScalarOperator: no CSR access to the matrix");
+    block.mat = mat;
+    TSV_CHECK(MatSeqAIJGetArray(mat, &block.values));
+  }
+
+  static void insert_sorted(ColumnList& list, std::size_t& count,
+                            std::pair<PetscInt, std::size_t> entry) {
+    std::size_t i = count++;
+    for (; i > 0 && list[i - 1].first > entry.first; --i) list[i] = list[i - 1];
+    list[i] = entry;
+  }
+
+  static void add_row(const Block& block, std::size_t row, const ColumnList& columns,
+                      std::size_t count, const double* values) {
+    if (count == 0) return;  // (a sequential matrix has no off-diagonal block)
+    PetscInt position = block.start[row];
+    const PetscInt end = block.start[row + 1];
+    for (std::size_t i = 0; i < count; ++i) {
+      const PetscInt column = columns[i].first;
+      while (position < end && block.columns[position] < column) ++position;
+      if (position == end || block.columns[position] != column) missing_entry();
+      block.values[position] += values[columns[i].second];
+    }
+  }
+
+  [[noreturn]] static void missing_entry() {
+    throw std::logic_error(
+        "ScalarOperator::jacobian: the matrix lacks an entry of the operator "
+        "(it must come from create_matrix())");
+  }
+
+  Mat matrix_;
+  const std::vector<PetscInt>& global_index_;
+  std::size_t owned_;
+  bool direct_ = false;
+  PageArray<PetscInt> column_;
+  Block diag_, off_;
+};
+
 }  // namespace
 
 ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec spec, MPI_Comm comm)
@@ -122,8 +504,18 @@ void ScalarOperator::validate() const {
       throw std::invalid_argument("ScalarOperator: Dirichlet node out of range");
     }
   }
-  // Every cell must have a positive Jacobian at its Gauss points.
-  for (std::int32_t cell = 0; cell < cell_count; ++cell) hex_points(cell_coords(cell));
+  // Every cell must have a positive Jacobian at its Gauss points (prisms: from
+  // their footprint, shared by the consecutive cells of a column).
+  std::optional<PrismFootprint> footprint;
+  for (std::int32_t cell = 0; cell < cell_count; ++cell) {
+    const HexCoords coords = cell_coords(cell);
+    if (is_vertical_prism(coords)) {
+      if (!footprint || !footprint->matches(coords)) footprint = prism_footprint(coords);
+      check_prism(*footprint, coords);
+    } else {
+      hex_points(coords);
+    }
+  }
 }
 
 void ScalarOperator::match_interface_nodes() {
@@ -150,9 +542,13 @@ void ScalarOperator::match_interface_nodes() {
 
 void ScalarOperator::merge_dirichlet() {
   // Sum values and counts on every copy of a node into its owner, so a
-  // constraint seen only by a ghosting rank reaches the owning rank.
-  VecHandle count = create_vector();
-  VecHandle value = create_vector();
+  // constraint seen only by a ghosting rank reaches the owning rank (in the
+  // work vectors, free until the first evaluation).
+  auto listed = static_cast<long long>(spec_.dirichlet.size());
+  long long any_listed = 0;
+  MPI_Allreduce(&listed, &any_listed, 1, MPI_LONG_LONG, MPI_MAX, comm_);
+  if (any_listed == 0) return;  // global_dirichlet_count_ stays 0
+  Vec count = work_u_, value = work_r_;
   {
     GhostLocalForm count_local(count), value_local(value);
     TSV_CHECK(VecSet(count_local.get(), 0.0));
@@ -220,9 +616,7 @@ std::vector<std::array<std::int32_t, 8>> ScalarOperator::interface_node_sets() c
 }
 
 MatHandle ScalarOperator::create_matrix() const {
-  const auto owned = static_cast<PetscInt>(mesh_.owned_node_count);
-  const auto global = static_cast<PetscInt>(mesh_.global_node_count);
-  const auto begin = static_cast<PetscInt>(mesh_.owned_node_begin);
+  const std::size_t owned = static_cast<std::size_t>(mesh_.owned_node_count);
   const std::size_t local_count = global_index_.size();
   // Coupled node sets: the cells (not copied), then the interface pairs.
   const std::size_t cell_count = mesh_.cells.size();
@@ -232,104 +626,132 @@ MatHandle ScalarOperator::create_matrix() const {
   };
   const std::size_t set_count = cell_count + pairs.size();
 
-  // Node -> coupled sets (CSR), then each row's columns as sorted global indices.
-  std::vector<std::size_t> offset(local_count + 1, 0);
+  // Node -> coupled sets (CSR).
+  PageArray<std::size_t> offset(local_count + 1);  // zero-filled
   for (std::size_t k = 0; k < set_count; ++k) {
     for (auto node : node_set(k)) ++offset[static_cast<std::size_t>(node) + 1];
   }
   for (std::size_t i = 0; i < local_count; ++i) offset[i + 1] += offset[i];
-  std::vector<std::int32_t> members(offset.back());  // set indices (< 2^31 cells per rank)
+  PageArray<std::int32_t> members(offset[local_count]);  // set indices (< 2^31 cells per rank)
   {
-    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
+    PageArray<std::size_t> fill(local_count);
+    std::copy(offset.data(), offset.data() + local_count, fill.data());
     for (std::size_t k = 0; k < set_count; ++k) {
       for (auto node : node_set(k))
         members[fill[static_cast<std::size_t>(node)]++] = static_cast<std::int32_t>(k);
     }
   }
-  auto row_columns = [&](std::size_t row, std::vector<PetscInt>& columns) {
-    columns.clear();
+  // The distinct local nodes coupled to a row's node (a mark per node instead
+  // of sorting the sets' repeated nodes).
+  constexpr std::size_t kNoRow = std::numeric_limits<std::size_t>::max();
+  PageArray<std::size_t> last_row(local_count);
+  std::fill(last_row.data(), last_row.data() + local_count, kNoRow);
+  std::vector<std::int32_t> neighbours;
+  auto row_neighbours = [&](std::size_t row) {
+    neighbours.clear();
     for (std::size_t m = offset[row]; m < offset[row + 1]; ++m) {
-      for (auto node : node_set(static_cast<std::size_t>(members[m])))
-        columns.push_back(global_index_[static_cast<std::size_t>(node)]);
+      for (auto node : node_set(static_cast<std::size_t>(members[m]))) {
+        const auto k = static_cast<std::size_t>(node);
+        if (last_row[k] != row) {
+          last_row[k] = row;
+          neighbours.push_back(node);
+        }
+      }
     }
-    std::sort(columns.begin(), columns.end());
-    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
   };
 
   // Rows of ghost nodes get entries from this rank's cells: send their columns
   // to the owners, who merge them with their own (exact pattern, no hashing).
   int ranks = 1;
   MPI_Comm_size(comm_, &ranks);
-  std::vector<PetscInt> columns;
   std::vector<std::vector<PetscInt>> outgoing(static_cast<std::size_t>(ranks));
-  for (std::size_t row = static_cast<std::size_t>(owned); row < local_count; ++row) {
-    auto& buffer = outgoing[static_cast<std::size_t>(
-        mesh_.ghost_owner_rank[row - static_cast<std::size_t>(owned)])];
-    row_columns(row, columns);
+  for (std::size_t row = owned; row < local_count; ++row) {
+    auto& buffer = outgoing[static_cast<std::size_t>(mesh_.ghost_owner_rank[row - owned])];
+    row_neighbours(row);
     buffer.push_back(global_index_[row]);
-    buffer.push_back(static_cast<PetscInt>(columns.size()));
-    buffer.insert(buffer.end(), columns.begin(), columns.end());
+    buffer.push_back(static_cast<PetscInt>(neighbours.size()));
+    for (auto node : neighbours) buffer.push_back(global_index_[static_cast<std::size_t>(node)]);
   }
-  std::vector<int> send_counts(static_cast<std::size_t>(ranks)),
-      receive_counts(static_cast<std::size_t>(ranks));
-  std::vector<int> send_offsets(static_cast<std::size_t>(ranks) + 1, 0),
-      receive_offsets(static_cast<std::size_t>(ranks) + 1, 0);
-  for (int r = 0; r < ranks; ++r)
-    send_counts[static_cast<std::size_t>(r)] =
-        static_cast<int>(outgoing[static_cast<std::size_t>(r)].size());
-  MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm_);
-  std::vector<PetscInt> send_buffer;
-  for (int r = 0; r < ranks; ++r) {
-    send_offsets[static_cast<std::size_t>(r) + 1] =
-        send_offsets[static_cast<std::size_t>(r)] + send_counts[static_cast<std::size_t>(r)];
-    receive_offsets[static_cast<std::size_t>(r) + 1] =
-        receive_offsets[static_cast<std::size_t>(r)] + receive_counts[static_cast<std::size_t>(r)];
-    send_buffer.insert(send_buffer.end(), outgoing[static_cast<std::size_t>(r)].begin(),
-                       outgoing[static_cast<std::size_t>(r)].end());
+  const std::vector<PetscInt> received = exchange_rows(std::move(outgoing), comm_);
+  // Received rows (local row, position in `received`), by row.
+  const auto begin = static_cast<PetscInt>(mesh_.owned_node_begin);
+  const auto end = begin + static_cast<PetscInt>(owned);
+  std::vector<std::pair<std::size_t, std::size_t>> remote;
+  for (std::size_t k = 0; k < received.size();) {
+    remote.emplace_back(static_cast<std::size_t>(received[k] - begin), k);
+    k += 2 + static_cast<std::size_t>(received[k + 1]);
   }
-  outgoing.clear();
-  std::vector<PetscInt> receive_buffer(static_cast<std::size_t>(receive_offsets.back()));
-  MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPIU_INT,
-                receive_buffer.data(), receive_counts.data(), receive_offsets.data(), MPIU_INT,
-                comm_);
-  std::map<std::size_t, std::vector<PetscInt>> remote;  // owned row -> columns from other ranks
-  for (std::size_t k = 0; k < receive_buffer.size();) {
-    const auto row = static_cast<std::size_t>(receive_buffer[k] - begin);
-    const auto n = static_cast<std::size_t>(receive_buffer[k + 1]);
-    auto& list = remote[row];
-    list.insert(list.end(), receive_buffer.begin() + static_cast<long>(k) + 2,
-                receive_buffer.begin() + static_cast<long>(k + 2 + n));
-    k += 2 + n;
-  }
+  std::sort(remote.begin(), remote.end());
 
-  // The owned rows' pattern in CSR (global columns). Handing it to PETSc whole
-  // fills the matrix row by row and assembles it (values zero), far cheaper
-  // than inserting zero element blocks, and fixes the structure exactly.
-  std::vector<PetscInt> row_start(static_cast<std::size_t>(owned) + 1, 0);
-  std::vector<PetscInt> pattern;
-  pattern.reserve(static_cast<std::size_t>(owned) * 27);
-  for (std::size_t row = 0; row < static_cast<std::size_t>(owned); ++row) {
-    row_columns(row, columns);
-    if (auto it = remote.find(row); it != remote.end()) {
-      columns.insert(columns.end(), it->second.begin(), it->second.end());
-      std::sort(columns.begin(), columns.end());
-      columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  // An owned row's columns: local ones of the diagonal block, global ones of
+  // the off-diagonal block, each sorted.
+  std::vector<PetscInt> diag_columns, off_columns;
+  // (`sorted` false: only the counts matter, so a row without received
+  // columns, already distinct, needs no sorting.)
+  auto row_columns = [&](std::size_t row, std::size_t& next_remote, bool sorted) {
+    row_neighbours(row);
+    diag_columns.clear();
+    off_columns.clear();
+    for (auto node : neighbours) {
+      const auto k = static_cast<std::size_t>(node);
+      if (k < owned) {
+        diag_columns.push_back(static_cast<PetscInt>(node));
+      } else {
+        off_columns.push_back(global_index_[k]);
+      }
     }
-    pattern.insert(pattern.end(), columns.begin(), columns.end());
-    row_start[row + 1] = static_cast<PetscInt>(pattern.size());
-  }
-  offset = {};
-  members = {};
+    bool merged = false;
+    for (; next_remote < remote.size() && remote[next_remote].first == row; ++next_remote) {
+      const std::size_t at = remote[next_remote].second;
+      const auto n = static_cast<std::size_t>(received[at + 1]);
+      for (std::size_t c = 0; c < n; ++c) {
+        const PetscInt column = received[at + 2 + c];
+        if (column >= begin && column < end) {
+          diag_columns.push_back(column - begin);
+        } else {
+          off_columns.push_back(column);
+        }
+      }
+      merged = true;
+    }
+    if (!sorted && !merged) return;
+    std::sort(diag_columns.begin(), diag_columns.end());
+    std::sort(off_columns.begin(), off_columns.end());
+    if (merged) {
+      diag_columns.erase(std::unique(diag_columns.begin(), diag_columns.end()), diag_columns.end());
+      off_columns.erase(std::unique(off_columns.begin(), off_columns.end()), off_columns.end());
+    }
+  };
 
-  MatHandle matrix;
-  TSV_CHECK(MatCreate(comm_, matrix.out()));
-  TSV_CHECK(MatSetSizes(matrix, owned, owned, global, global));
-  TSV_CHECK(MatSetType(matrix, MATAIJ));
-  // One of the two applies (sequential or MPI AIJ), the other is ignored.
-  TSV_CHECK(MatSeqAIJSetPreallocationCSR(matrix, row_start.data(), pattern.data(), nullptr));
-  TSV_CHECK(MatMPIAIJSetPreallocationCSR(matrix, row_start.data(), pattern.data(), nullptr));
-  TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  return matrix;
+  // Two passes over the rows (count, then fill) size the arrays exactly.
+  auto arrays = std::make_unique<MatrixArrays>();
+  arrays->diag_start = PageArray<PetscInt>(owned + 1);
+  arrays->off_start = PageArray<PetscInt>(owned + 1);
+  std::size_t next_remote = 0;
+  for (std::size_t row = 0; row < owned; ++row) {
+    row_columns(row, next_remote, false);
+    arrays->diag_start[row + 1] =
+        arrays->diag_start[row] + static_cast<PetscInt>(diag_columns.size());
+    arrays->off_start[row + 1] = arrays->off_start[row] + static_cast<PetscInt>(off_columns.size());
+  }
+  arrays->diag_columns = PageArray<PetscInt>(static_cast<std::size_t>(arrays->diag_start[owned]));
+  arrays->off_columns = PageArray<PetscInt>(static_cast<std::size_t>(arrays->off_start[owned]));
+  std::fill(last_row.data(), last_row.data() + local_count, kNoRow);
+  next_remote = 0;
+  for (std::size_t row = 0; row < owned; ++row) {
+    row_columns(row, next_remote, true);
+    std::copy(diag_columns.begin(), diag_columns.end(),
+              arrays->diag_columns.data() + arrays->diag_start[row]);
+    std::copy(off_columns.begin(), off_columns.end(),
+              arrays->off_columns.data() + arrays->off_start[row]);
+  }
+  offset = {};  // the temporaries go before the values are touched
+  members = {};
+  last_row = {};
+  arrays->diag_values = PageArray<PetscScalar>(arrays->diag_columns.size());
+  arrays->off_values = PageArray<PetscScalar>(arrays->off_columns.size());
+  return matrix_on_arrays(std::move(arrays), static_cast<PetscInt>(owned),
+                          static_cast<PetscInt>(mesh_.global_node_count), comm_);
 }
 
 void ScalarOperator::gather_local(Vec global, Vec ghosted_work) const {
@@ -345,12 +767,19 @@ std::vector<double> ScalarOperator::local_values(Vec u) const {
 }
 
 void ScalarOperator::add_listed_loads(std::span<const double> scales, double* r_local) const {
+  std::optional<PrismFootprint> footprint;  // of the last prism cell (a column shares it)
   for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
     for (const auto& load : spec_.loads[g].volume) {
-      const HexPoints points = hex_points(cell_coords(load.cell));
-      std::array<double, 8> density;
-      density.fill(scales[g] * load.density);
-      const HexVector fe = hex_load(points, density);
+      const HexCoords coords = cell_coords(load.cell);
+      HexVector fe;
+      if (is_vertical_prism(coords)) {
+        if (!footprint || !footprint->matches(coords)) footprint = prism_footprint(coords);
+        fe = prism_load(*footprint, coords[4][2] - coords[0][2], scales[g] * load.density);
+      } else {
+        std::array<double, 8> density;
+        density.fill(scales[g] * load.density);
+        fe = hex_load(hex_points(coords), density);
+      }
       const auto& nodes = mesh_.cells[static_cast<std::size_t>(load.cell)];
       for (int a = 0; a < 8; ++a) r_local[static_cast<std::size_t>(nodes[a])] -= fe[a];
     }
@@ -514,77 +943,52 @@ void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const
       udot_local.emplace(udot_form->get());
     }
     const double* udot_values = transient ? udot_local->data() : nullptr;
+    MatrixAccumulator accumulator(jacobian, global_index_,
+                                  static_cast<std::size_t>(mesh_.owned_node_count));
+    const CellJacobian cell_jacobian{spec_, transient, shift};
+    std::optional<PrismFootprint> footprint;  // of the last prism cell (a column shares it)
     for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
       const auto& nodes = mesh_.cells[static_cast<std::size_t>(cell)];
-      const HexPoints points = hex_points(cell_coords(cell));
+      const HexCoords coords = cell_coords(cell);
       const ElementValues element = gather_element(nodes, u_local.data(), udot_values);
-      HexMatrix ke{};
-      for (int q = 0; q < kHexQuadraturePoints; ++q) {
-        const HexPoint& p = points[q];
-        const PointState state = interpolate(p, element);
-        const PointContext ctx{cell, q, p.position, state.u};
-        const DiffusionValue k = spec_.diffusion(ctx);
-        ScalarValue c{};
-        if (transient) c = spec_.capacity(ctx);
-        // d(k(u) grad u)/du_b = k grad N_b + k'(u) N_b grad u
-        const Vec3 dflux = {k.derivative[0] * state.grad[0], k.derivative[1] * state.grad[1],
-                            k.derivative[2] * state.grad[2]};
-        for (int a = 0; a < 8; ++a) {
-          const Vec3 ka = {k.value[0] * p.gradient[a][0], k.value[1] * p.gradient[a][1],
-                           k.value[2] * p.gradient[a][2]};
-          const double nonlinear_a = spec_.nonlinear ? dot(p.gradient[a], dflux) : 0.0;
-          for (int b = 0; b < 8; ++b) {
-            double value = dot(ka, p.gradient[b]) + nonlinear_a * p.shape[b];
-            if (transient) {
-              if (spec_.lumped_capacity) {
-                if (a == b) value += shift * c.value * p.shape[a];
-                if (spec_.nonlinear)
-                  value += p.shape[a] * c.derivative * p.shape[b] * element.udot[a];
-              } else {
-                value += p.shape[a] * p.shape[b] *
-                         (shift * c.value + (spec_.nonlinear ? c.derivative * state.udot : 0.0));
-              }
-            }
-            ke[a][b] += p.weight * value;
-          }
+      HexMatrix ke;
+      if (!cell_jacobian.prism(cell, coords, element, footprint, ke)) {
+        ke = cell_jacobian.general(cell, coords, element);
+      }
+      accumulator.add(nodes, ke);
+    }
+    for (const auto& face : spec_.robin) {
+      const FaceMatrix me =
+          face_mass(face_points(face_coords(face.cell, face.face)), face.coefficient);
+      const auto& cell_nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
+      std::array<std::int32_t, 4> nodes;
+      for (int a = 0; a < 4; ++a) nodes[a] = cell_nodes[face_node(face.face, a)];
+      accumulator.add(nodes, me);
+    }
+    for (std::size_t k = 0; k < spec_.interfaces.size(); ++k) {
+      const auto& pair = spec_.interfaces[k];
+      const FaceMatrix me =
+          face_mass(face_points(face_coords(pair.cell_below, 1)), pair.conductance);
+      const auto& below = mesh_.cells[static_cast<std::size_t>(pair.cell_below)];
+      const auto& above = mesh_.cells[static_cast<std::size_t>(pair.cell_above)];
+      std::array<std::int32_t, 8> nodes;
+      for (int i = 0; i < 4; ++i) {
+        nodes[i] = below[4 + i];
+        nodes[4 + i] = above[interface_match_[k][i]];
+      }
+      // [M -M; -M M]
+      HexMatrix block{};
+      for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 4; ++j) {
+          block[i][j] = me[i][j];
+          block[4 + i][4 + j] = me[i][j];
+          block[i][4 + j] = -me[i][j];
+          block[4 + i][j] = -me[i][j];
         }
       }
-      std::array<PetscInt, 8> rows;
-      for (int a = 0; a < 8; ++a) rows[a] = global_index_[static_cast<std::size_t>(nodes[a])];
-      TSV_CHECK(MatSetValues(jacobian, 8, rows.data(), 8, rows.data(), &ke[0][0], ADD_VALUES));
+      accumulator.add(nodes, block);
     }
-  }
-  for (const auto& face : spec_.robin) {
-    const FaceMatrix me =
-        face_mass(face_points(face_coords(face.cell, face.face)), face.coefficient);
-    const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
-    std::array<PetscInt, 4> rows;
-    for (int a = 0; a < 4; ++a) {
-      rows[a] = global_index_[static_cast<std::size_t>(nodes[face_node(face.face, a)])];
-    }
-    TSV_CHECK(MatSetValues(jacobian, 4, rows.data(), 4, rows.data(), &me[0][0], ADD_VALUES));
-  }
-  for (std::size_t k = 0; k < spec_.interfaces.size(); ++k) {
-    const auto& pair = spec_.interfaces[k];
-    const FaceMatrix me = face_mass(face_points(face_coords(pair.cell_below, 1)), pair.conductance);
-    const auto& below = mesh_.cells[static_cast<std::size_t>(pair.cell_below)];
-    const auto& above = mesh_.cells[static_cast<std::size_t>(pair.cell_above)];
-    std::array<PetscInt, 8> rows;
-    for (int i = 0; i < 4; ++i) {
-      rows[i] = global_index_[static_cast<std::size_t>(below[4 + i])];
-      rows[4 + i] = global_index_[static_cast<std::size_t>(above[interface_match_[k][i]])];
-    }
-    // [M -M; -M M]
-    std::array<std::array<double, 8>, 8> block{};
-    for (int i = 0; i < 4; ++i) {
-      for (int j = 0; j < 4; ++j) {
-        block[i][j] = me[i][j];
-        block[4 + i][4 + j] = me[i][j];
-        block[i][4 + j] = -me[i][j];
-        block[4 + i][j] = -me[i][j];
-      }
-    }
-    TSV_CHECK(MatSetValues(jacobian, 8, rows.data(), 8, rows.data(), &block[0][0], ADD_VALUES));
+    accumulator.finish();
   }
   TSV_CHECK(MatAssemblyBegin(jacobian, MAT_FINAL_ASSEMBLY));
   TSV_CHECK(MatAssemblyEnd(jacobian, MAT_FINAL_ASSEMBLY));
@@ -607,11 +1011,13 @@ void ScalarOperator::constrain_residual(Vec u, Vec r) const {
 }
 
 void ScalarOperator::constrain_jacobian(Mat jacobian) const {
+  if (global_dirichlet_count_ == 0) return;  // (the same on every rank)
   TSV_CHECK(MatZeroRowsColumns(jacobian, static_cast<PetscInt>(dirichlet_rows_.size()),
                                dirichlet_rows_.data(), 1.0, nullptr, nullptr));
 }
 
 void ScalarOperator::constrain_linear_system(Mat a, Vec b) const {
+  if (global_dirichlet_count_ == 0) return;  // (the same on every rank)
   VecHandle known;
   TSV_CHECK(VecDuplicate(b, known.out()));
   TSV_CHECK(VecSet(known, 0.0));

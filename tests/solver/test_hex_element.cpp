@@ -2,6 +2,7 @@
 // has a constant gradient and a stiffness-weighted zero row sum) on distorted cells.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "solver/hex_element.hpp"
@@ -136,6 +137,72 @@ TEST(HexElement, InvertedCellIsRejected) {
   std::swap(c[2], c[6]);
   std::swap(c[3], c[7]);
   EXPECT_THROW(hex_points(c), std::runtime_error);
+}
+
+// The Gauss points by the general mapping (no prism shortcut), as reference.
+HexPoints general_points(const HexCoords& c) {
+  HexPoints points;
+  const auto& nodes = hex_reference_nodes();
+  const double g = 1 / std::sqrt(3.0);
+  for (int q = 0; q < kHexQuadraturePoints; ++q) {
+    points[q] = hex_point_at(c, {nodes[q][0] * g, nodes[q][1] * g, nodes[q][2] * g});
+  }
+  return points;
+}
+
+double largest_entry(const HexMatrix& m) {
+  double largest = 0;
+  for (const auto& row : m)
+    for (double v : row) largest = std::max(largest, std::abs(v));
+  return largest;
+}
+
+TEST(HexElement, PrismMatricesFromTheFootprintAgreeWithGaussSums) {
+  const HexCoords c = skewed_prism(0.25, 0.28);
+  const HexPoints points = general_points(c);
+  const PrismFootprint footprint = prism_footprint(c);
+  EXPECT_TRUE(footprint.matches(c));
+  EXPECT_TRUE(footprint.matches(skewed_prism(0.0, 1.0)));  // the same footprint, other heights
+  const double height = 0.03;
+  const Vec3 k = {3.0, 0.5, 7.0};  // anisotropic
+  std::array<Vec3, 8> k_points;
+  k_points.fill(k);
+  std::array<double, 8> ones;
+  ones.fill(1.0);
+  const HexMatrix stiffness = hex_stiffness(points, k_points);
+  const HexMatrix mass = hex_mass(points, ones);
+  const HexMatrix prism_k = prism_stiffness(footprint, height, k);
+  const HexMatrix prism_m = prism_mass(footprint, height, 2.5);
+  const double k_scale = largest_entry(stiffness), m_scale = largest_entry(mass);
+  for (int a = 0; a < 8; ++a) {
+    for (int b = 0; b < 8; ++b) {
+      EXPECT_NEAR(prism_k[a][b], stiffness[a][b], 1e-12 * k_scale) << a << ", " << b;
+      EXPECT_NEAR(prism_m[a][b], 2.5 * mass[a][b], 1e-12 * m_scale) << a << ", " << b;
+    }
+  }
+  std::array<double, 8> density;
+  density.fill(4.0);
+  const HexVector load = hex_load(points, density);
+  const HexVector fast_load = prism_load(footprint, height, 4.0);
+  for (int a = 0; a < 8; ++a) EXPECT_NEAR(fast_load[a], load[a], 1e-13 * std::abs(load[a]));
+  EXPECT_NEAR(prism_volume(footprint, height), hex_volume(points), 1e-14 * hex_volume(points));
+  for (int q = 0; q < kHexQuadraturePoints; ++q) {
+    const Vec3 x = prism_point_position(footprint, c, q);
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(x[i], points[q].position[i], 1e-14) << "point " << q;
+    for (int a = 0; a < 8; ++a) EXPECT_NEAR(hex_gauss_shape(q)[a], points[q].shape[a], 1e-15);
+  }
+  EXPECT_NO_THROW(check_prism(footprint, c));
+}
+
+TEST(HexElement, PrismCheckRejectsInvertedCells) {
+  const HexCoords upside_down = skewed_prism(0.28, 0.25);
+  EXPECT_THROW(check_prism(prism_footprint(upside_down), upside_down), std::runtime_error);
+  // A footprint quad numbered clockwise is inverted too.
+  HexCoords mirrored = skewed_prism(0.25, 0.28);
+  for (int a = 0; a < 8; ++a) mirrored[a][0] = -mirrored[a][0];
+  EXPECT_TRUE(is_vertical_prism(mirrored));
+  EXPECT_THROW(check_prism(prism_footprint(mirrored), mirrored), std::runtime_error);
+  EXPECT_FALSE(is_vertical_prism(distorted_hex()));
 }
 
 }  // namespace
