@@ -1,8 +1,8 @@
-// The column multigrid (solver/column_multigrid), the default preconditioner of the
-// steady thermal solve on meshed stacks: on a two-die TSV stack meshed by the real
-// mesher (O-grids with 0.5 um liner rings, copper bumps in underfill, a thin TIM
-// under a copper lid) it must give BoomerAMG's temperatures, close the heat balance,
-// and keep its iteration count as the footprint grows. Runs at 1 and 2 ranks.
+// The column multigrid (solver/column_multigrid), the opt-in preconditioner of the
+// steady thermal solve on meshed stacks (-thermal_column_mg): on a two-die TSV stack meshed by the
+// real mesher (O-grids with 0.5 um liner rings, copper bumps in underfill, a thin TIM under a
+// copper lid) it must give BoomerAMG's temperatures, close the heat balance, and keep its iteration
+// count as the footprint grows. Runs at 1 and 2 ranks.
 #include <gtest/gtest.h>
 #include <petscsys.h>
 
@@ -124,12 +124,13 @@ Outcome solve(int tsv_count, const std::string& prefix, const std::vector<std::s
 }
 
 TEST(ColumnMultigrid, SameTemperaturesAsBoomerAmgOnATsvStack) {
-  const Outcome column = solve(4, "cmg_default_", {});
-  const Outcome amg = solve(4, "cmg_amg_", {"-cmg_amg_pc_type", "hypre"});
-  const Outcome off = solve(4, "cmg_off_", {"-cmg_off_column_mg", "false"});
+  const Outcome column = solve(4, "cmg_on_", {"-cmg_on_column_mg", "true"});
+  const Outcome amg = solve(4, "cmg_default_", {});
+  const Outcome chosen =
+      solve(4, "cmg_chosen_", {"-cmg_chosen_column_mg", "true", "-cmg_chosen_pc_type", "hypre"});
   EXPECT_EQ(column.method, "cg+column_mg");
-  EXPECT_EQ(amg.method, "cg+hypre");
-  EXPECT_EQ(off.method, "cg+hypre");  // the column multigrid turned off: BoomerAMG
+  EXPECT_EQ(amg.method, "cg+hypre");     // BoomerAMG is the default
+  EXPECT_EQ(chosen.method, "cg+hypre");  // an explicit pc_type wins
   // Both solve to 1e-10 relative residual: the temperatures agree far below a mK.
   EXPECT_NEAR(column.t_max_K, amg.t_max_K, 1e-6 * (amg.t_max_K - 318.15));
   EXPECT_LT(column.heat_balance, 1e-6);
@@ -140,8 +141,8 @@ TEST(ColumnMultigrid, IterationsDoNotGrowWithTheFootprint) {
   // Measured (1e-10 relative residual): 24 and 29 iterations on 2 ranks, 24 and 28 on
   // 1 (Release); 24 and 30 in the sanitizer build, whose rounding moves a few
   // aggregates. BoomerAMG needs 22-25 on the 4 x 4 stack above.
-  const Outcome small = solve(3, "cmg_small_", {});
-  const Outcome large = solve(9, "cmg_large_", {});
+  const Outcome small = solve(3, "cmg_small_", {"-cmg_small_column_mg", "true"});
+  const Outcome large = solve(9, "cmg_large_", {"-cmg_large_column_mg", "true"});
   EXPECT_LE(small.iterations, 30);
   EXPECT_LE(large.iterations, 32);
   EXPECT_LE(large.iterations, small.iterations * 13 / 10 + 1);
