@@ -295,7 +295,7 @@ void configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lin
 
 // The coarsest level keeps every TSV core apart (see assemble_couplings), so it can
 // hold tens of thousands of rows per thousand TSVs: factored (MUMPS Cholesky) while
-// small, else one BoomerAMG V-cycle with tsvfield's settings, whose setup costs a
+// small, else BoomerAMG V-cycles with tsvfield's settings, whose setup costs a
 // fraction of the factorisation's time and memory. -<prefix>mg_coarse_* overrides.
 void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   KSP coarse = nullptr;

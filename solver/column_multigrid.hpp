@@ -1,6 +1,7 @@
 #pragma once
-// The column multigrid: the default preconditioner of the steady thermal solve on an
-// extruded mesh (issue #4's performance targets). BoomerAMG spends most of its time
+// The column multigrid: a preconditioner for the steady thermal solve on an extruded
+// mesh (issue #4's performance targets; opt-in with -thermal_column_mg, see
+// docs/architecture.md for where it loses to BoomerAMG). BoomerAMG spends most of its time
 // discovering what the mesher already knows: every node lies on a vertical line over a
 // footprint node, and the couplings that make a stack of 30 um dies over 10 mm hard
 // (strong vertical, weak in-plane, or the reverse near 1 um liner rings) are along
