@@ -215,57 +215,43 @@ LineCouplings assemble_couplings(const std::vector<Coupling>& couplings, std::in
 LineCouplings line_couplings(Mat a, const LineStructure& lines) {
   const LocalBlocks blocks = local_blocks(a);
   const std::vector<std::int32_t> off_footprint = off_block_values(a, blocks, lines.footprint_node);
-  // Rows grouped by line so each line's couplings are complete in one pass.
-  std::vector<std::int32_t> order(lines.footprint_node.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::int32_t x, std::int32_t y) {
-    return lines.footprint_node[x] < lines.footprint_node[y];
-  });
   SeqRows diagonal(blocks.diagonal);
   std::unique_ptr<SeqRows> off;
   if (blocks.off_diagonal) off = std::make_unique<SeqRows>(blocks.off_diagonal);
   LineCouplingAccumulator accumulator(lines.footprint_node_count);
   std::vector<Coupling> local;
-  std::int32_t current = order.empty() ? -1 : lines.footprint_node[order.front()];
-  for (std::int32_t row : order) {
-    const std::int32_t line = lines.footprint_node[row];
-    if (line != current) {
-      accumulator.end_line(current, local);
-      current = line;
-    }
-    for (PetscInt k = diagonal.begin(row); k < diagonal.end(row); ++k) {
-      const std::int32_t other = lines.footprint_node[diagonal.column(k)];
-      if (other != line) accumulator.add(other, diagonal.value(k));
-    }
-    if (off) {
-      for (PetscInt k = off->begin(row); k < off->end(row); ++k) {
-        const std::int32_t other = off_footprint[off->column(k)];
-        if (other != line) accumulator.add(other, off->value(k));
+  // Line by line, so each line's couplings are complete in one pass.
+  const RowsByLine grouped = rows_by_line(lines);
+  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line) {
+    if (grouped.start[line] == grouped.start[line + 1]) continue;
+    for (std::int32_t k = grouped.start[line]; k < grouped.start[line + 1]; ++k) {
+      const std::int32_t row = grouped.rows[k];
+      for (PetscInt e = diagonal.begin(row); e < diagonal.end(row); ++e) {
+        const std::int32_t other = lines.footprint_node[diagonal.column(e)];
+        if (other != line) accumulator.add(other, diagonal.value(e));
       }
+      if (off) {
+        for (PetscInt e = off->begin(row); e < off->end(row); ++e) {
+          const std::int32_t other = off_footprint[off->column(e)];
+          if (other != line) accumulator.add(other, off->value(e));
+        }
+      }
+      accumulator.end_row();
     }
-    accumulator.end_row();
+    accumulator.end_line(line, local);
   }
-  if (current >= 0) accumulator.end_line(current, local);
   return assemble_couplings(gather_couplings(local, comm_of(a)), lines.footprint_node_count);
 }
 
-// Owned rows grouped into lines (one per footprint node), bottom to top.
+// The smoother's lines: the rank's non-empty lines, bottom to top.
 LineLayout line_layout(const LineStructure& lines) {
+  RowsByLine grouped = rows_by_line(lines);
   LineLayout layout;
-  const std::size_t rows = lines.footprint_node.size();
-  layout.rows.resize(rows);
-  std::iota(layout.rows.begin(), layout.rows.end(), 0);
-  std::sort(layout.rows.begin(), layout.rows.end(), [&](std::int32_t x, std::int32_t y) {
-    if (lines.footprint_node[x] != lines.footprint_node[y])
-      return lines.footprint_node[x] < lines.footprint_node[y];
-    return lines.slot[x] != lines.slot[y] ? lines.slot[x] < lines.slot[y] : x < y;
-  });
+  layout.rows = std::move(grouped.rows);
   layout.start.push_back(0);
-  for (std::size_t k = 1; k <= rows; ++k) {
-    if (k == rows ||
-        lines.footprint_node[layout.rows[k]] != lines.footprint_node[layout.rows[k - 1]])
-      layout.start.push_back(static_cast<std::int32_t>(k));
-  }
+  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line)
+    if (grouped.start[line + 1] > grouped.start[line])
+      layout.start.push_back(grouped.start[line + 1]);
   return layout;
 }
 

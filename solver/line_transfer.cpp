@@ -20,6 +20,22 @@ PetscInt CoarseNumbering::index(std::int32_t line, std::int32_t slot) const {
   return line_first[line] + static_cast<PetscInt>(it - first);
 }
 
+RowsByLine rows_by_line(const LineStructure& lines) {
+  RowsByLine grouped;
+  grouped.start.assign(static_cast<std::size_t>(lines.footprint_node_count) + 1, 0);
+  for (std::int32_t node : lines.footprint_node) ++grouped.start[node + 1];
+  std::partial_sum(grouped.start.begin(), grouped.start.end(), grouped.start.begin());
+  std::vector<std::int32_t> next(grouped.start.begin(), grouped.start.end() - 1);
+  grouped.rows.resize(lines.footprint_node.size());
+  for (std::size_t r = 0; r < lines.footprint_node.size(); ++r)
+    grouped.rows[next[lines.footprint_node[r]]++] = static_cast<std::int32_t>(r);
+  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line)
+    std::sort(grouped.rows.begin() + grouped.start[line],
+              grouped.rows.begin() + grouped.start[line + 1],
+              [&](std::int32_t x, std::int32_t y) { return lines.slot[x] < lines.slot[y]; });
+  return grouped;
+}
+
 namespace {
 
 // Each coarse line goes to the rank that holds most of its fine rows (ties: the
@@ -96,6 +112,7 @@ CoarseNumbering number_coarse_rows(const std::vector<std::int64_t>& keys, std::i
     numbering.line_first[line] = next[numbering.line_owner[line]];
     next[numbering.line_owner[line]] += numbering.slot_start[line + 1] - numbering.slot_start[line];
   }
+  numbering.slot_span = static_cast<std::int32_t>(span);
   numbering.owned_begin = owner_begin[rank];
   numbering.owned_end = owner_begin[rank + 1];
   numbering.global_count = owner_begin.back();
@@ -132,28 +149,6 @@ MatHandle assemble_prolongator(const LineStructure& fine, const CsrMatrix& p2,
   TSV_CHECK(MatAssemblyBegin(prolongator, MAT_FINAL_ASSEMBLY));
   TSV_CHECK(MatAssemblyEnd(prolongator, MAT_FINAL_ASSEMBLY));
   return prolongator;
-}
-
-// The owned rows of this rank grouped by line (CSR over all lines of the level), each
-// line's rows in ascending slot order.
-struct LocalLines {
-  std::vector<std::int32_t> start;  // per line + 1
-  std::vector<std::int32_t> rows;
-};
-
-LocalLines local_lines(const LineStructure& lines) {
-  LocalLines local;
-  local.start.assign(static_cast<std::size_t>(lines.footprint_node_count) + 1, 0);
-  for (std::int32_t node : lines.footprint_node) ++local.start[node + 1];
-  std::partial_sum(local.start.begin(), local.start.end(), local.start.begin());
-  std::vector<std::int32_t> next(local.start.begin(), local.start.end() - 1);
-  local.rows.resize(lines.footprint_node.size());
-  for (std::size_t r = 0; r < lines.footprint_node.size(); ++r)
-    local.rows[next[lines.footprint_node[r]]++] = static_cast<std::int32_t>(r);
-  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line)
-    std::sort(local.rows.begin() + local.start[line], local.rows.begin() + local.start[line + 1],
-              [&](std::int32_t x, std::int32_t y) { return lines.slot[x] < lines.slot[y]; });
-  return local;
 }
 
 // The footprint node and slot of every column of the fine matrix's local blocks.
@@ -319,9 +314,6 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
   std::unique_ptr<SeqRows> off;
   if (blocks.off_diagonal) off = std::make_unique<SeqRows>(blocks.off_diagonal);
   const int reach = slot_reach(fine, diagonal, off.get(), places, comm);
-  int local_max_slot = 0, max_slot = 0;
-  for (std::int32_t s : fine.slot) local_max_slot = std::max(local_max_slot, s);
-  MPI_Allreduce(&local_max_slot, &max_slot, 1, MPI_INT, MPI_MAX, comm);
 
   MatHandle coarse;
   const PetscInt owned = numbering.owned_end - numbering.owned_begin;
@@ -330,8 +322,8 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
   TSV_CHECK(MatSetType(coarse, MATAIJ));
   preallocate_coarse(coarse, coarsening.coarse_operator, numbering, reach, rank);
 
-  const LocalLines lines = local_lines(fine);
-  CoarseLineAccumulator accumulator(p2.column_count, max_slot + 1, reach);
+  const RowsByLine lines = rows_by_line(fine);
+  CoarseLineAccumulator accumulator(p2.column_count, numbering.slot_span, reach);
   auto add_entry = [&](std::int32_t row_slot, double weight, std::int32_t column_node,
                        std::int32_t column_slot, double value) {
     for (std::int32_t k = p2.row_start[column_node]; k < p2.row_start[column_node + 1]; ++k)

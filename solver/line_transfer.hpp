@@ -26,6 +26,15 @@ struct LineStructure {
   std::int32_t footprint_node_count = 0;     // footprint nodes of the whole level
 };
 
+// The owned rows grouped by line: CSR over every line of the level (empty where the
+// rank holds none of a line), each line's rows in ascending slot order.
+struct RowsByLine {
+  std::vector<std::int32_t> start;  // footprint_node_count + 1 entries
+  std::vector<std::int32_t> rows;
+};
+
+RowsByLine rows_by_line(const LineStructure& lines);
+
 // Global numbering of a coarse level's rows: the rows (line J, slot t) of one line
 // are consecutive and ascending in t; lines are owned by the rank holding most of
 // their fine rows, and each rank's rows are consecutive.
@@ -34,6 +43,7 @@ struct CoarseNumbering {
   std::vector<PetscInt> line_first;      // global index of the line's lowest slot
   std::vector<std::int32_t> slot_start;  // per coarse line, into `slots` (CSR)
   std::vector<std::int32_t> slots;       // each line's slots, ascending
+  std::int32_t slot_span = 0;            // the fine (and coarse) slots are below this
   PetscInt owned_begin = 0, owned_end = 0, global_count = 0;
 
   // The global row of (line, slot); -1 when the coarse level has no such row.
