@@ -33,6 +33,7 @@
 #include "mesh/mesh_statistics.hpp"
 #include "physics/material_data.hpp"
 #include "physics/thermal_solver.hpp"
+#include "solver/huge_page_heap.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/petsc_options.hpp"
 
@@ -383,6 +384,7 @@ int run_all(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tsvfield::solver::restart_with_huge_page_heap(argv);  // before MPI starts
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
   int status = 0;
   try {
