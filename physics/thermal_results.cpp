@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "solver/hex_element.hpp"
 
@@ -19,8 +20,10 @@ struct Accumulator {
   std::array<double, 3> max_location{};
 };
 
+// `footprint`: of the last prism cell, reused while a column's cells share it.
 void add_cell(Accumulator& acc, const mesh::LocalMesh& mesh, std::size_t cell,
-              const std::vector<double>& temperature) {
+              const std::vector<double>& temperature,
+              std::optional<solver::PrismFootprint>& footprint) {
   solver::HexCoords coords;
   std::array<double, 8> values;
   for (int a = 0; a < 8; ++a) {
@@ -32,6 +35,20 @@ void add_cell(Accumulator& acc, const mesh::LocalMesh& mesh, std::size_t cell,
       acc.max_location = coords[a];
     }
     acc.min = std::min(acc.min, values[a]);
+  }
+  if (solver::is_vertical_prism(coords)) {
+    // The same Gauss sums as hex_points gives a prism, from its footprint.
+    if (!footprint || !footprint->matches(coords)) footprint = solver::prism_footprint(coords);
+    const double height = coords[4][2] - coords[0][2];
+    for (int q = 0; q < solver::kHexQuadraturePoints; ++q) {
+      const auto& shape = solver::hex_gauss_shape(q);
+      const double weight = footprint->area_det[static_cast<std::size_t>(q % 4)] * height / 2;
+      double t = 0;
+      for (int a = 0; a < 8; ++a) t += shape[a] * values[a];
+      acc.integral += weight * t;
+      acc.volume += weight;
+    }
+    return;
   }
   for (const auto& p : solver::hex_points(coords)) {
     double t = 0;
@@ -135,9 +152,10 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
   }
   const std::size_t layer_count = mesh.layer_names.size();
   std::vector<Accumulator> local(layer_count + blocks.size());
+  std::optional<solver::PrismFootprint> footprint;
   for (std::size_t c = 0; c < mesh.cells.size(); ++c) {
     const int layer = mesh.cell_layer[c];
-    add_cell(local[static_cast<std::size_t>(layer)], mesh, c, temperature);
+    add_cell(local[static_cast<std::size_t>(layer)], mesh, c, temperature, footprint);
     bool centroid_known = false;
     solver::Vec3 centre{};
     for (std::size_t b = 0; b < blocks.size(); ++b) {
@@ -150,7 +168,7 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
         centroid_known = true;
       }
       if (rect_contains(blocks[b].rect, centre[0], centre[1])) {
-        add_cell(local[layer_count + b], mesh, c, temperature);
+        add_cell(local[layer_count + b], mesh, c, temperature, footprint);
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <utility>
 
 #include "mesh/input_error.hpp"
 #include "solver/linear_solve.hpp"
@@ -460,10 +461,13 @@ SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<
   // values): its right-hand side is the load alone, so the relative tolerance
   // refers to the heat flow, not to the size of the fixed temperatures.
   op.apply_dirichlet_values(t);
-  VecHandle correction = op.create_vector(), defect = op.create_vector();
+  VecHandle defect = op.create_vector();
   TSV_CHECK(MatMult(a, t, defect));
   TSV_CHECK(VecAYPX(defect, -1.0, b));
   b.reset();  // not needed any more: one vector less at the AMG setup's peak
+  // Made after b went, so that it reuses b's pages: memory the process has just
+  // given back costs no fresh page faults (fresh pages are slow on virtual machines).
+  VecHandle correction = op.create_vector();
   TSV_CHECK(VecSet(correction, 0.0));
   // The AIJ matrix is not needed any more (only CG's products): hand it to hypre,
   // which would otherwise copy it. Part of the preconditioner setup.
@@ -494,7 +498,9 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
     ScopedLogStage stage("assembly");
     report(options, "thermal: sources, boundary conditions and operator");
     problem = build_thermal_problem(mesh, materials, spec, regions, comm);
-    op = std::make_unique<ScalarOperator>(mesh, problem.spec, comm);
+    // The operator keeps the spec (loads, faces, constraints): moved, not copied;
+    // what the rest reads of the problem is its loads' names and scales.
+    op = std::make_unique<ScalarOperator>(mesh, std::move(problem.spec), comm);
   }
   report(options, std::string("thermal: ") +
                       (transient           ? "transient"

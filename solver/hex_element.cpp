@@ -52,7 +52,50 @@ const std::array<Vec3, 8>& hex_reference_nodes() {
   return nodes;
 }
 
+namespace {
+
+// hex_point_at for a vertical prism (see is_vertical_prism): the Jacobian is
+// block-diagonal, [d(x,y)/d(s,t) 0; 0 h/2], so a 2x2 inverse replaces the 3x3 one.
+HexPoint prism_point_at(const HexCoords& coords, const Vec3& xi) {
+  const double height = coords[4][2] - coords[0][2];
+  std::array<double, 4> shape{}, dshape_ds{}, dshape_dt{};
+  double jac[2][2] = {};  // d(x,y)/d(s,t)
+  double x = 0, y = 0;
+  for (int a = 0; a < 4; ++a) {
+    const double fs = 1 + kQuadReference[a][0] * xi[0];
+    const double ft = 1 + kQuadReference[a][1] * xi[1];
+    shape[a] = fs * ft / 4;
+    dshape_ds[a] = kQuadReference[a][0] * ft / 4;
+    dshape_dt[a] = kQuadReference[a][1] * fs / 4;
+    x += shape[a] * coords[a][0];
+    y += shape[a] * coords[a][1];
+    for (int i = 0; i < 2; ++i) {
+      jac[i][0] += coords[a][i] * dshape_ds[a];
+      jac[i][1] += coords[a][i] * dshape_dt[a];
+    }
+  }
+  const double bottom = (1 - xi[2]) / 2, top = (1 + xi[2]) / 2;
+  HexPoint point;
+  point.position = {x, y, coords[0][2] + top * height};
+  const double area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
+  const double det = area_det * height / 2;
+  if (!(det > 0)) throw_degenerate(det, point.position);
+  for (int a = 0; a < 4; ++a) {
+    const double dx = (jac[1][1] * dshape_ds[a] - jac[1][0] * dshape_dt[a]) / area_det;
+    const double dy = (-jac[0][1] * dshape_ds[a] + jac[0][0] * dshape_dt[a]) / area_det;
+    point.shape[a] = shape[a] * bottom;
+    point.shape[a + 4] = shape[a] * top;
+    point.gradient[a] = {dx * bottom, dy * bottom, -shape[a] / height};
+    point.gradient[a + 4] = {dx * top, dy * top, shape[a] / height};
+  }
+  point.weight = det;
+  return point;
+}
+
+}  // namespace
+
 HexPoint hex_point_at(const HexCoords& coords, const Vec3& xi) {
+  if (is_vertical_prism(coords)) return prism_point_at(coords, xi);
   const ReferenceValues ref = reference_values(xi);
   // Jacobian J_ij = dx_i / dxi_j.
   double jac[3][3] = {};

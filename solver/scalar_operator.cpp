@@ -81,6 +81,9 @@ class PageArray {
   static_assert(std::is_trivially_copyable_v<T>);
   static constexpr std::size_t kHugePage = std::size_t{1} << 21;
   static constexpr std::size_t kPage = 4096;  // a multiple of the page size (mmap rounds up)
+  // No swap reserved up front: an array mapped at a bound of its size touches
+  // (and is charged for) only what it fills.
+  static constexpr int kMapFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 
  public:
   PageArray() = default;
@@ -88,7 +91,7 @@ class PageArray {
     const std::size_t bytes = std::max<std::size_t>(size, 1) * sizeof(T);
     if (bytes < kHugePage) {
       bytes_ = (bytes + kPage - 1) / kPage * kPage;
-      void* map = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      void* map = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, kMapFlags, -1, 0);
       if (map == MAP_FAILED) throw std::bad_alloc();
       data_ = static_cast<T*>(map);
       return;
@@ -96,7 +99,7 @@ class PageArray {
     bytes_ = (bytes + kHugePage - 1) / kHugePage * kHugePage;
     // Map one huge page more and trim both ends to a 2 MiB aligned range.
     const std::size_t mapped = bytes_ + kHugePage;
-    void* map = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* map = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, kMapFlags, -1, 0);
     if (map == MAP_FAILED) throw std::bad_alloc();
     const auto start = reinterpret_cast<std::uintptr_t>(map);
     const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
@@ -133,6 +136,19 @@ class PageArray {
   }
   T& operator[](std::size_t i) {
     return data_[i];
+  }
+  // Keeps the first `size` elements and gives the pages beyond them back
+  // (the part never touched cost no memory, only address space).
+  void shrink(std::size_t size) {
+    if (size >= size_) return;
+    const std::size_t unit = bytes_ >= kHugePage ? kHugePage : kPage;
+    const std::size_t kept =
+        std::max<std::size_t>((size * sizeof(T) + unit - 1) / unit * unit, unit);
+    if (kept < bytes_) {
+      munmap(reinterpret_cast<char*>(data_) + kept, bytes_ - kept);
+      bytes_ = kept;
+    }
+    size_ = size;
   }
 
  private:
@@ -464,8 +480,7 @@ ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec s
   validate();
   match_interface_nodes();
   work_u_ = create_vector();
-  work_udot_ = create_vector();
-  work_r_ = create_vector();
+  work_r_ = create_vector();  // (work_udot_ when a transient evaluation first needs it)
   merge_dirichlet();
 }
 
@@ -625,6 +640,7 @@ MatHandle ScalarOperator::create_matrix() const {
     return k < cell_count ? mesh_.cells[k] : pairs[k - cell_count];
   };
   const std::size_t set_count = cell_count + pairs.size();
+  constexpr std::size_t kSetNodes = 8;  // cells and interface pairs alike
 
   // Node -> coupled sets (CSR).
   PageArray<std::size_t> offset(local_count + 1);  // zero-filled
@@ -686,9 +702,7 @@ MatHandle ScalarOperator::create_matrix() const {
   // An owned row's columns: local ones of the diagonal block, global ones of
   // the off-diagonal block, each sorted.
   std::vector<PetscInt> diag_columns, off_columns;
-  // (`sorted` false: only the counts matter, so a row without received
-  // columns, already distinct, needs no sorting.)
-  auto row_columns = [&](std::size_t row, std::size_t& next_remote, bool sorted) {
+  auto row_columns = [&](std::size_t row, std::size_t& next_remote) {
     row_neighbours(row);
     diag_columns.clear();
     off_columns.clear();
@@ -714,7 +728,6 @@ MatHandle ScalarOperator::create_matrix() const {
       }
       merged = true;
     }
-    if (!sorted && !merged) return;
     std::sort(diag_columns.begin(), diag_columns.end());
     std::sort(off_columns.begin(), off_columns.end());
     if (merged) {
@@ -723,28 +736,34 @@ MatHandle ScalarOperator::create_matrix() const {
     }
   };
 
-  // Two passes over the rows (count, then fill) size the arrays exactly.
+  // One pass over the rows. The diagonal block's columns go straight into an
+  // array mapped at a bound of the row lengths (every member set's nodes, every
+  // received column): the pages past the filled part are never touched, and
+  // shrink() returns them. The off-diagonal block (rows on the partition
+  // boundary only) is small: collected, then copied.
+  std::size_t column_bound = received.size();
+  for (std::size_t row = 0; row < owned; ++row) {
+    column_bound += kSetNodes * (offset[row + 1] - offset[row]);
+  }
   auto arrays = std::make_unique<MatrixArrays>();
   arrays->diag_start = PageArray<PetscInt>(owned + 1);
   arrays->off_start = PageArray<PetscInt>(owned + 1);
+  arrays->diag_columns = PageArray<PetscInt>(column_bound);
+  std::vector<PetscInt> all_off_columns;
   std::size_t next_remote = 0;
   for (std::size_t row = 0; row < owned; ++row) {
-    row_columns(row, next_remote, false);
-    arrays->diag_start[row + 1] =
-        arrays->diag_start[row] + static_cast<PetscInt>(diag_columns.size());
-    arrays->off_start[row + 1] = arrays->off_start[row] + static_cast<PetscInt>(off_columns.size());
-  }
-  arrays->diag_columns = PageArray<PetscInt>(static_cast<std::size_t>(arrays->diag_start[owned]));
-  arrays->off_columns = PageArray<PetscInt>(static_cast<std::size_t>(arrays->off_start[owned]));
-  std::fill(last_row.data(), last_row.data() + local_count, kNoRow);
-  next_remote = 0;
-  for (std::size_t row = 0; row < owned; ++row) {
-    row_columns(row, next_remote, true);
+    row_columns(row, next_remote);
     std::copy(diag_columns.begin(), diag_columns.end(),
               arrays->diag_columns.data() + arrays->diag_start[row]);
-    std::copy(off_columns.begin(), off_columns.end(),
-              arrays->off_columns.data() + arrays->off_start[row]);
+    all_off_columns.insert(all_off_columns.end(), off_columns.begin(), off_columns.end());
+    arrays->diag_start[row + 1] =
+        arrays->diag_start[row] + static_cast<PetscInt>(diag_columns.size());
+    arrays->off_start[row + 1] = static_cast<PetscInt>(all_off_columns.size());
   }
+  arrays->diag_columns.shrink(static_cast<std::size_t>(arrays->diag_start[owned]));
+  arrays->off_columns = PageArray<PetscInt>(all_off_columns.size());
+  std::copy(all_off_columns.begin(), all_off_columns.end(), arrays->off_columns.data());
+  all_off_columns = {};
   offset = {};  // the temporaries go before the values are touched
   members = {};
   last_row = {};
@@ -752,6 +771,20 @@ MatHandle ScalarOperator::create_matrix() const {
   arrays->off_values = PageArray<PetscScalar>(arrays->off_columns.size());
   return matrix_on_arrays(std::move(arrays), static_cast<PetscInt>(owned),
                           static_cast<PetscInt>(mesh_.global_node_count), comm_);
+}
+
+Vec ScalarOperator::transient_work() const {
+  if (!work_udot_) work_udot_ = create_vector();
+  return work_udot_;
+}
+
+double ScalarOperator::cell_volume(std::int32_t cell,
+                                   std::optional<PrismFootprint>& footprint) const {
+  const HexCoords coords = cell_coords(cell);
+  if (!is_vertical_prism(coords)) return hex_volume(hex_points(coords));
+  // A prism: its footprint's area times its height (no Gauss point data).
+  if (!footprint || !footprint->matches(coords)) footprint = prism_footprint(coords);
+  return prism_volume(*footprint, coords[4][2] - coords[0][2]);
 }
 
 void ScalarOperator::gather_local(Vec global, Vec ghosted_work) const {
@@ -852,7 +885,7 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
   }
   const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
   gather_local(u, work_u_);
-  if (transient) gather_local(udot, work_udot_);
+  if (transient) gather_local(udot, transient_work());
   {
     GhostLocalForm u_form(work_u_), r_form(work_r_);
     TSV_CHECK(VecSet(r_form.get(), 0.0));
@@ -931,7 +964,7 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
 void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const {
   const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
   gather_local(u, work_u_);
-  if (transient) gather_local(udot, work_udot_);
+  if (transient) gather_local(udot, transient_work());
   TSV_CHECK(MatZeroEntries(jacobian));
   {
     GhostLocalForm u_form(work_u_);
@@ -1036,8 +1069,8 @@ double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual) const {
 double ScalarOperator::load_total(std::size_t group) const {
   const LoadGroup& load = spec_.loads.at(group);
   double total = 0;
-  for (const auto& v : load.volume)
-    total += v.density * hex_volume(hex_points(cell_coords(v.cell)));
+  std::optional<PrismFootprint> footprint;  // of the last prism cell (a column shares it)
+  for (const auto& v : load.volume) total += v.density * cell_volume(v.cell, footprint);
   for (const auto& f : load.faces) {
     total += f.density * face_area(face_points(face_coords(f.cell, f.face)));
   }
@@ -1068,8 +1101,9 @@ double ScalarOperator::robin_outflow(const std::vector<double>& local_u) const {
 
 double ScalarOperator::total_volume() const {
   double total = 0;
+  std::optional<PrismFootprint> footprint;
   for (std::int32_t cell = 0; cell < static_cast<std::int32_t>(mesh_.cells.size()); ++cell) {
-    total += hex_volume(hex_points(cell_coords(cell)));
+    total += cell_volume(cell, footprint);
   }
   return global_sum(total, comm_);
 }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -147,8 +148,12 @@ class ScalarOperator {
   // Node sets coupled by an interface pair (the cells are the other sets).
   std::vector<std::array<std::int32_t, 8>> interface_node_sets() const;
   HexCoords cell_coords(std::int32_t cell) const;
+  // The cell's volume; prisms from `footprint`, kept from the last prism of the column.
+  double cell_volume(std::int32_t cell, std::optional<PrismFootprint>& footprint) const;
   FaceCoords face_coords(std::int32_t cell, int face) const;
   void gather_local(Vec global, Vec ghosted_work) const;
+  // The work vector of du/dt, made on first use (steady problems never need it).
+  Vec transient_work() const;
   // Terms added to a local (ghosted) residual array: the listed volume and face
   // loads (subtracted), and the Robin terms (u_local null: u = 0).
   void add_listed_loads(std::span<const double> scales, double* r_local) const;

@@ -125,6 +125,57 @@ TEST(HexElement, PrismShortcutAgreesWithGeneralMapping) {
   EXPECT_NEAR(hex_volume(points), face_area(face_points({c[0], c[1], c[2], c[3]})) * 0.03, 1e-15);
 }
 
+// hex_point_at takes the prism shortcut too (cell flux and centroids of every
+// cell): against the general mapping of the same prism with one top corner
+// raised by a part in 1e15 (not a prism any more, so mapped in general), at
+// points inside the cell and on its boundary.
+TEST(HexElement, PrismPointAtAgreesWithGeneralMapping) {
+  const HexCoords c = skewed_prism(0.25, 0.28);
+  HexCoords general_cell = c;
+  general_cell[6][2] *= 1 + 1e-15;
+  ASSERT_TRUE(is_vertical_prism(c));
+  ASSERT_FALSE(is_vertical_prism(general_cell));
+  for (const Vec3& xi : {Vec3{0, 0, 0}, Vec3{0.3, -0.7, 0.9}, Vec3{-1, 1, -1}, Vec3{0.5, 1, 0.2}}) {
+    const HexPoint fast = hex_point_at(c, xi);
+    const HexPoint general = hex_point_at(general_cell, xi);
+    EXPECT_NEAR(fast.weight, general.weight, 1e-13 * general.weight);
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(fast.position[i], general.position[i], 1e-14);
+    for (int a = 0; a < 8; ++a) {
+      EXPECT_NEAR(fast.shape[a], general.shape[a], 1e-15);
+      for (int i = 0; i < 3; ++i) {
+        // Relative to the gradients' scale, 1 / height (some vanish on faces).
+        EXPECT_NEAR(fast.gradient[a][i], general.gradient[a][i], 1e-12 / 0.03)
+            << "node " << a << " direction " << i;
+      }
+    }
+  }
+}
+
+// The patch test at arbitrary points of a prism: a linear field's interpolant
+// has its exact value and gradient.
+TEST(HexElement, PrismPointAtReproducesLinearField) {
+  const HexCoords c = skewed_prism(0.25, 0.28);
+  const Vec3 g = {0.3, -1.7, 2.5};
+  auto field = [&](const Vec3& x) { return g[0] * x[0] + g[1] * x[1] + g[2] * x[2] + 4.0; };
+  for (const Vec3& xi : {Vec3{0, 0, 0}, Vec3{0.3, -0.7, 0.9}, Vec3{-1, 1, -1}}) {
+    const HexPoint p = hex_point_at(c, xi);
+    double value = 0;
+    Vec3 grad{};
+    for (int a = 0; a < 8; ++a) {
+      value += p.shape[a] * field(c[a]);
+      for (int i = 0; i < 3; ++i) grad[i] += p.gradient[a][i] * field(c[a]);
+    }
+    EXPECT_NEAR(value, field(p.position), 1e-13);
+    for (int i = 0; i < 3; ++i) EXPECT_NEAR(grad[i], g[i], 1e-11);
+  }
+  // hex_centroid (the reference centre) of a prism: the mean of its four
+  // footprint corners (the bilinear map at s = t = 0), at mid-height.
+  const Vec3 centre = hex_centroid(c);
+  EXPECT_NEAR(centre[0], (0 + 2 + 2.2 - 0.1) / 4, 1e-15);
+  EXPECT_NEAR(centre[1], (0 + 0.1 + 1.3 + 1) / 4, 1e-15);
+  EXPECT_NEAR(centre[2], 0.265, 1e-15);
+}
+
 TEST(HexElement, InvertedPrismIsRejected) {
   EXPECT_THROW(hex_points(skewed_prism(0.28, 0.25)), std::runtime_error);
   EXPECT_THROW(hex_points(skewed_prism(0.25, 0.25)), std::runtime_error);
