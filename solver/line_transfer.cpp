@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <stdexcept>
@@ -11,14 +12,6 @@
 #include "solver/aij_blocks.hpp"
 
 namespace tsvfield::solver {
-
-PetscInt CoarseNumbering::index(std::int32_t line, std::int32_t slot) const {
-  const auto first = slots.begin() + slot_start[line];
-  const auto last = slots.begin() + slot_start[line + 1];
-  const auto it = std::lower_bound(first, last, slot);
-  if (it == last || *it != slot) return -1;
-  return line_first[line] + static_cast<PetscInt>(it - first);
-}
 
 RowsByLine rows_by_line(const LineStructure& lines) {
   RowsByLine grouped;
@@ -113,6 +106,20 @@ CoarseNumbering number_coarse_rows(const std::vector<std::int64_t>& keys, std::i
     next[numbering.line_owner[line]] += numbering.slot_start[line + 1] - numbering.slot_start[line];
   }
   numbering.slot_span = static_cast<std::int32_t>(span);
+  std::map<std::vector<std::int32_t>, std::int32_t> set_of_slots;
+  numbering.slot_set.resize(static_cast<std::size_t>(line_count));
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    std::vector<std::int32_t> line_slots(numbering.slots.begin() + numbering.slot_start[line],
+                                         numbering.slots.begin() + numbering.slot_start[line + 1]);
+    const auto [it, added] =
+        set_of_slots.emplace(std::move(line_slots), static_cast<std::int32_t>(set_of_slots.size()));
+    numbering.slot_set[line] = it->second;
+    if (!added) continue;
+    numbering.slot_position.resize(numbering.slot_position.size() + span, -1);
+    std::int32_t* position = numbering.slot_position.data() + it->second * span;
+    for (std::size_t k = 0; k < it->first.size(); ++k)
+      position[it->first[k]] = static_cast<std::int32_t>(k);
+  }
   numbering.owned_begin = owner_begin[rank];
   numbering.owned_end = owner_begin[rank + 1];
   numbering.global_count = owner_begin.back();
@@ -156,49 +163,92 @@ struct ColumnPlaces {
   std::vector<std::int32_t> off_footprint, off_slot;
 };
 
-// Sums the contributions to the rows of one coarse line: entry (line J, slot t) of
-// row slot s at [(J's local index * slot_span + s) * width + t - s + reach].
-class CoarseLineAccumulator {
+// The rows of one coarse line I of P^T A P, in two stages so that the expensive one
+// touches each fine entry once per coarse line instead of once per pair of
+// prolongator entries (P = P2 (x) I, so C_IJ = sum_ij P2_iI A_ij P2_jJ):
+//  1. restrict: R_Ij = sum_i P2_iI A_ij, one multiply-add per entry of the fine rows
+//     of the lines i that I interpolates to, into a dense band per fine line j;
+//  2. interpolate: C_IJ = sum_j R_Ij P2_jJ, one contiguous band update per entry of P2.
+// A band holds every slot s of the span (rows) times the offsets t - s in
+// [-reach, reach] (columns), zero where the coupling is absent; bands are cleared as
+// they are used, so the arrays only ever grow and are never searched.
+class CoarseLineProduct {
  public:
-  CoarseLineAccumulator(std::int32_t coarse_line_count, std::int32_t slot_span, int reach)
-      : local_of_line_(static_cast<std::size_t>(coarse_line_count), -1),
-        slot_span_(slot_span),
+  CoarseLineProduct(std::int32_t fine_line_count, std::int32_t coarse_line_count,
+                    std::int32_t slot_span, int reach)
+      : fine_local_(static_cast<std::size_t>(fine_line_count), -1),
+        coarse_local_(static_cast<std::size_t>(coarse_line_count), -1),
         reach_(reach),
         width_(2 * reach + 1),
+        band_size_(static_cast<std::size_t>(slot_span) * (2 * reach + 1)),
         row_used_(static_cast<std::size_t>(slot_span), 0) {}
 
-  void add(std::int32_t row_slot, std::int32_t line, std::int32_t slot, double value) {
-    std::int32_t local = local_of_line_[line];
-    if (local < 0) {
-      local = static_cast<std::int32_t>(lines_.size());
-      local_of_line_[line] = local;
-      lines_.push_back(line);
-      // flush() leaves every sum at zero, so the array only ever grows.
-      const std::size_t needed = lines_.size() * static_cast<std::size_t>(slot_span_) * width_;
-      if (sums_.size() < needed) sums_.resize(needed, 0.0);
-    }
-    if (!row_used_[row_slot]) {
-      row_used_[row_slot] = 1;
-      used_slots_.push_back(row_slot);
-    }
-    sums_[(static_cast<std::size_t>(local) * slot_span_ + row_slot) * width_ + slot - row_slot +
-          reach_] += value;
+  // The band of fine line j's coupling to the current coarse line's rows.
+  double* restricted_band(std::int32_t fine_line) {
+    return band_of(fine_line, fine_local_, fine_lines_, restricted_);
   }
 
-  // Adds every row into `coarse` (rows owned elsewhere travel at assembly), then
-  // clears for the next coarse line.
-  void flush(std::int32_t coarse_line, const CoarseNumbering& numbering, Mat coarse) {
+  void use_row(std::int32_t row_slot) {
+    if (row_used_[row_slot]) return;
+    row_used_[row_slot] = 1;
+    used_slots_.push_back(row_slot);
+  }
+
+  int width() const { return width_; }
+
+  // Stage 2, then adds every row into `coarse` (rows owned elsewhere travel at
+  // assembly) and clears for the next coarse line.
+  void finish(std::int32_t coarse_line, const CsrMatrix& p2, const CoarseNumbering& numbering,
+              Mat coarse) {
+    if (used_slots_.empty()) return;
     std::sort(used_slots_.begin(), used_slots_.end());
+    const std::size_t first = static_cast<std::size_t>(used_slots_.front()) * width_;
+    const std::size_t last = static_cast<std::size_t>(used_slots_.back() + 1) * width_;
+    for (std::size_t local = 0; local < fine_lines_.size(); ++local) {
+      double* restricted = restricted_.data() + local * band_size_;
+      const std::int32_t j = fine_lines_[local];
+      for (std::int32_t k = p2.row_start[j]; k < p2.row_start[j + 1]; ++k) {
+        double* product = band_of(p2.column[k], coarse_local_, coarse_lines_, product_);
+        const double weight = p2.value[k];
+        for (std::size_t e = first; e < last; ++e) product[e] += weight * restricted[e];
+      }
+      std::fill(restricted + first, restricted + last, 0.0);
+      fine_local_[j] = -1;
+    }
+    fine_lines_.clear();
+    add_rows(coarse_line, numbering, coarse);
+  }
+
+ private:
+  double* band_of(std::int32_t line, std::vector<std::int32_t>& local_of,
+                  std::vector<std::int32_t>& lines, std::vector<double>& bands) {
+    std::int32_t local = local_of[line];
+    if (local < 0) {
+      local = static_cast<std::int32_t>(lines.size());
+      local_of[line] = local;
+      lines.push_back(line);
+      if (bands.size() < lines.size() * band_size_) bands.resize(lines.size() * band_size_, 0.0);
+    }
+    return bands.data() + static_cast<std::size_t>(local) * band_size_;
+  }
+
+  void add_rows(std::int32_t coarse_line, const CoarseNumbering& numbering, Mat coarse) {
+    // Lines in the order of their global rows, so that every row's columns ascend.
+    order_.resize(coarse_lines_.size());
+    std::iota(order_.begin(), order_.end(), 0);
+    std::sort(order_.begin(), order_.end(), [&](std::int32_t x, std::int32_t y) {
+      return numbering.line_first[coarse_lines_[x]] < numbering.line_first[coarse_lines_[y]];
+    });
     for (std::int32_t s : used_slots_) {
       columns_.clear();
       values_.clear();
-      for (std::size_t local = 0; local < lines_.size(); ++local) {
+      for (std::int32_t local : order_) {
+        double* sums = product_.data() + local * band_size_ + static_cast<std::size_t>(s) * width_;
+        const std::int32_t line = coarse_lines_[local];
         for (int w = 0; w < width_; ++w) {
-          double& sum = sums_[(local * slot_span_ + s) * width_ + w];
-          if (sum == 0.0) continue;
-          columns_.push_back(numbering.index(lines_[local], s + w - reach_));
-          values_.push_back(sum);
-          sum = 0.0;
+          if (sums[w] == 0.0) continue;
+          columns_.push_back(numbering.index(line, s + w - reach_));
+          values_.push_back(sums[w]);
         }
       }
       const PetscInt row = numbering.index(coarse_line, s);
@@ -206,19 +256,24 @@ class CoarseLineAccumulator {
                              columns_.data(), values_.data(), ADD_VALUES));
       row_used_[s] = 0;
     }
+    const std::size_t first = static_cast<std::size_t>(used_slots_.front()) * width_;
+    const std::size_t last = static_cast<std::size_t>(used_slots_.back() + 1) * width_;
+    for (std::size_t local = 0; local < coarse_lines_.size(); ++local) {
+      std::fill(product_.begin() + local * band_size_ + first,
+                product_.begin() + local * band_size_ + last, 0.0);
+      coarse_local_[coarse_lines_[local]] = -1;
+    }
+    coarse_lines_.clear();
     used_slots_.clear();
-    for (std::int32_t line : lines_) local_of_line_[line] = -1;
-    lines_.clear();
   }
 
- private:
-  std::vector<std::int32_t> local_of_line_;
-  std::int32_t slot_span_;
+  std::vector<std::int32_t> fine_local_, coarse_local_;
   int reach_, width_;
-  std::vector<std::int32_t> lines_;
-  std::vector<double> sums_;
+  std::size_t band_size_;
+  std::vector<std::int32_t> fine_lines_, coarse_lines_;
+  std::vector<double> restricted_, product_;
   std::vector<char> row_used_;
-  std::vector<std::int32_t> used_slots_;
+  std::vector<std::int32_t> used_slots_, order_;
   std::vector<PetscInt> columns_;
   std::vector<PetscScalar> values_;
 };
@@ -323,37 +378,39 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
   preallocate_coarse(coarse, coarsening.coarse_operator, numbering, reach, rank);
 
   const RowsByLine lines = rows_by_line(fine);
-  CoarseLineAccumulator accumulator(p2.column_count, numbering.slot_span, reach);
-  auto add_entry = [&](std::int32_t row_slot, double weight, std::int32_t column_node,
-                       std::int32_t column_slot, double value) {
-    for (std::int32_t k = p2.row_start[column_node]; k < p2.row_start[column_node + 1]; ++k)
-      accumulator.add(row_slot, p2.column[k], column_slot, weight * value * p2.value[k]);
+  CoarseLineProduct product(fine.footprint_node_count, p2.column_count, numbering.slot_span, reach);
+  const int width = product.width();
+  // Stage 1 for one fine row entry: column (j, t) of row slot s lands at offset t - s.
+  auto restrict_entry = [&](std::int32_t row_slot, double weight, std::int32_t column_line,
+                            std::int32_t column_slot, double value) {
+    double* band = product.restricted_band(column_line);
+    band[static_cast<std::size_t>(row_slot) * width + (column_slot - row_slot + reach)] +=
+        weight * value;
   };
   for (std::int32_t coarse_line = 0; coarse_line < p2.column_count; ++coarse_line) {
-    bool any = false;
     for (std::int32_t k = p2_transposed.row_start[coarse_line];
          k < p2_transposed.row_start[coarse_line + 1]; ++k) {
       const std::int32_t line = p2_transposed.column[k];
       const double weight = p2_transposed.value[k];
       for (std::int32_t position = lines.start[line]; position < lines.start[line + 1];
            ++position) {
-        any = true;
         const std::int32_t row = lines.rows[position];
         const std::int32_t row_slot = fine.slot[row];
+        product.use_row(row_slot);
         for (PetscInt e = diagonal.begin(row); e < diagonal.end(row); ++e) {
           const PetscInt column = diagonal.column(e);
-          add_entry(row_slot, weight, fine.footprint_node[column], fine.slot[column],
-                    diagonal.value(e));
+          restrict_entry(row_slot, weight, fine.footprint_node[column], fine.slot[column],
+                         diagonal.value(e));
         }
         if (!off) continue;
         for (PetscInt e = off->begin(row); e < off->end(row); ++e) {
           const PetscInt column = off->column(e);
-          add_entry(row_slot, weight, places.off_footprint[column], places.off_slot[column],
-                    off->value(e));
+          restrict_entry(row_slot, weight, places.off_footprint[column], places.off_slot[column],
+                         off->value(e));
         }
       }
     }
-    if (any) accumulator.flush(coarse_line, numbering, coarse);
+    product.finish(coarse_line, p2, numbering, coarse);
   }
   TSV_CHECK(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
   TSV_CHECK(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));

@@ -117,6 +117,23 @@ TEST(LineTransfer, GalerkinOnLinesEqualsMatPtAP) {
     EXPECT_NEAR(low, 1.0, 1e-12);
     EXPECT_NEAR(high, 1.0, 1e-12);
 
+    // The dense (line, slot) lookup agrees with the per-line slot lists (-1 where a
+    // coarse line has no such slot).
+    const CoarseNumbering& numbering = transfer.numbering;
+    for (std::int32_t line = 0; line + 1 < static_cast<std::int32_t>(numbering.slot_start.size());
+         ++line) {
+      PetscInt expected = numbering.line_first[line];
+      std::int32_t k = numbering.slot_start[line];
+      for (std::int32_t slot = 0; slot < numbering.slot_span; ++slot) {
+        if (k < numbering.slot_start[line + 1] && numbering.slots[k] == slot) {
+          EXPECT_EQ(numbering.index(line, slot), expected++);
+          ++k;
+        } else {
+          EXPECT_EQ(numbering.index(line, slot), -1);
+        }
+      }
+    }
+
     MatHandle lines_product = galerkin_on_lines(a, lines, coarsening, transfer);
     MatHandle reference;
     TSV_CHECK(MatPtAP(a, transfer.prolongator, MAT_INITIAL_MATRIX, PETSC_DEFAULT, reference.out()));
