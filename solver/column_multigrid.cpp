@@ -59,8 +59,7 @@ struct Level {
 
 struct Coupling {
   std::int32_t row, column;
-  double value;     // summed over the line
-  double strength;  // the weakest relative coupling over the line's rows
+  double value;  // summed over the line
 };
 
 // Per footprint node pair, the in-plane coupling of their lines: the 2D operator the
@@ -68,69 +67,100 @@ struct Coupling {
 struct LineCouplings {
   CsrMatrix operator_2d;  // summed couplings (graph Laplacian: zero row sums)
   CsrMatrix strength;     // same pattern; 1 on the diagonal
+  // Per entry of the pattern: the magnitude of the coupling in the strength graph
+  // (see StrengthGraph), 0 on the diagonal.
+  std::vector<double> graph;
 };
 
-// Sums each row's entries per neighbouring line first: a trilinear hex couples a
-// node to the same plane of a neighbouring line with a positive vertical term that
-// the neighbouring planes cancel, so only the line sum is the in-plane coupling
-// (k_xy times the cell height). A row's relative strength to line j is that sum
-// over the row's largest; a line's strength to j is the smallest over its rows, so
-// a copper core behind a 0.5 um liner stays apart from the silicon around it even
-// though the lid above couples the same footprint nodes strongly.
-class LineCouplingAccumulator {
+// The graph the coarse levels' strengths are measured on, as (i * count + j, coupling)
+// sorted by key: on the finest level the summed couplings with the quads' diagonals
+// moved onto their edges, without those a material contrast makes weak; on each
+// coarser level the sum of the finer graph's couplings between two aggregates (the
+// Galerkin product with the unsmoothed prolongator). The Galerkin operators themselves
+// did not serve: their rows mix whole aggregates, so that measured row by row they
+// isolated most coarse nodes of the benchmark stack, and the smoothed prolongator
+// leaves the two halves of a copper TSV core with a positive coupling.
+using StrengthGraph = std::vector<std::pair<std::int64_t, double>>;
+
+// The owned rows of a level's matrix with, per entry, the line of its column: both
+// passes over the couplings walk the rows line by line through it.
+class LineRows {
  public:
-  explicit LineCouplingAccumulator(std::int32_t node_count)
-      : row_sum_(static_cast<std::size_t>(node_count), 0.0),
-        line_sum_(static_cast<std::size_t>(node_count), 0.0),
-        line_strength_(static_cast<std::size_t>(node_count), kUnset),
-        in_row_(static_cast<std::size_t>(node_count), 0),
-        in_line_(static_cast<std::size_t>(node_count), 0) {}
-
-  void add(std::int32_t other_line, double value) {
-    if (!in_row_[other_line]) {
-      in_row_[other_line] = 1;
-      row_touched_.push_back(other_line);
-    }
-    row_sum_[other_line] += value;
+  LineRows(Mat a, const LineStructure& lines)
+      : lines_(lines),
+        blocks_(local_blocks(a)),
+        off_footprint_(off_block_values(a, blocks_, lines.footprint_node)),
+        diagonal_(blocks_.diagonal),
+        grouped_(rows_by_line(lines)) {
+    if (blocks_.off_diagonal) off_ = std::make_unique<SeqRows>(blocks_.off_diagonal);
   }
 
-  void end_row() {
-    double strongest = 0;
-    for (std::int32_t j : row_touched_) strongest = std::max(strongest, -row_sum_[j]);
-    for (std::int32_t j : row_touched_) {
-      if (!in_line_[j]) {
-        in_line_[j] = 1;
-        line_touched_.push_back(j);
+  std::int32_t line_count() const { return lines_.footprint_node_count; }
+  std::int32_t rows_begin(std::int32_t line) const { return grouped_.start[line]; }
+  std::int32_t rows_end(std::int32_t line) const { return grouped_.start[line + 1]; }
+
+  // Calls add(other_line, value) for the entries of the k-th row (in line order)
+  // that lie on other lines, and returns the row's diagonal entry.
+  template <typename Add>
+  double visit_row(std::int32_t k, std::int32_t line, Add add) const {
+    const std::int32_t row = grouped_.rows[k];
+    double row_diagonal = 0;
+    for (PetscInt e = diagonal_.begin(row); e < diagonal_.end(row); ++e) {
+      const std::int32_t other = lines_.footprint_node[diagonal_.column(e)];
+      if (other != line) add(other, diagonal_.value(e));
+      if (diagonal_.column(e) == row) row_diagonal = diagonal_.value(e);
+    }
+    if (off_) {
+      for (PetscInt e = off_->begin(row); e < off_->end(row); ++e) {
+        const std::int32_t other = off_footprint_[off_->column(e)];
+        if (other != line) add(other, off_->value(e));
       }
-      line_sum_[j] += row_sum_[j];
-      if (strongest > 0) line_strength_[j] = std::min(line_strength_[j], -row_sum_[j] / strongest);
-      row_sum_[j] = 0;
-      in_row_[j] = 0;
     }
-    row_touched_.clear();
-  }
-
-  void end_line(std::int32_t line, std::vector<Coupling>& out) {
-    for (std::int32_t j : line_touched_) {
-      const double strength = line_strength_[j] == kUnset ? 0.0 : line_strength_[j];
-      out.push_back({line, j, line_sum_[j], strength});
-      line_sum_[j] = 0;
-      line_strength_[j] = kUnset;
-      in_line_[j] = 0;
-    }
-    line_touched_.clear();
+    return row_diagonal;
   }
 
  private:
-  static constexpr double kUnset = 2.0;  // above any relative strength
-  std::vector<double> row_sum_, line_sum_, line_strength_;
-  std::vector<char> in_row_, in_line_;
-  std::vector<std::int32_t> row_touched_, line_touched_;
+  const LineStructure& lines_;
+  LocalBlocks blocks_;
+  std::vector<std::int32_t> off_footprint_;
+  SeqRows diagonal_;
+  std::unique_ptr<SeqRows> off_;
+  RowsByLine grouped_;
 };
 
-// Every rank's couplings on every rank (the 2D operator is small and built
-// redundantly), sorted by (row, column) with the duplicates of lines split over
-// ranks merged: values add, strengths take the minimum.
+// Pass 1: each owned line's entries summed per neighbouring line. A trilinear hex
+// couples a node to the same plane of a neighbouring line with a positive vertical
+// term that the neighbouring planes cancel, so only the line sum is the in-plane
+// coupling (k_xy times the cell height).
+std::vector<Coupling> local_line_sums(const LineRows& rows) {
+  const std::int32_t line_count = rows.line_count();
+  std::vector<double> sum(static_cast<std::size_t>(line_count), 0.0);
+  std::vector<char> touched_flag(static_cast<std::size_t>(line_count), 0);
+  std::vector<std::int32_t> touched;
+  std::vector<Coupling> local;
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    for (std::int32_t k = rows.rows_begin(line); k < rows.rows_end(line); ++k) {
+      rows.visit_row(k, line, [&](std::int32_t other, double value) {
+        if (!touched_flag[other]) {
+          touched_flag[other] = 1;
+          touched.push_back(other);
+        }
+        sum[other] += value;
+      });
+    }
+    for (std::int32_t other : touched) {
+      local.push_back({line, other, sum[other]});
+      sum[other] = 0;
+      touched_flag[other] = 0;
+    }
+    touched.clear();
+  }
+  return local;
+}
+
+// Every rank's line sums on every rank (the 2D operator is small and built
+// redundantly), sorted by (row, column) with the parts of lines split over ranks
+// added up.
 std::vector<Coupling> gather_couplings(const std::vector<Coupling>& local, MPI_Comm comm) {
   int rank_count = 1;
   MPI_Comm_size(comm, &rank_count);
@@ -147,51 +177,269 @@ std::vector<Coupling> gather_couplings(const std::vector<Coupling>& local, MPI_C
   std::vector<Coupling> merged;
   merged.reserve(all.size());
   for (const Coupling& c : all) {
-    if (!merged.empty() && merged.back().row == c.row && merged.back().column == c.column) {
+    if (!merged.empty() && merged.back().row == c.row && merged.back().column == c.column)
       merged.back().value += c.value;
-      merged.back().strength = std::min(merged.back().strength, c.strength);
-    } else {
+    else
       merged.push_back(c);
-    }
   }
   return merged;
 }
 
-// CSR matrices from sorted couplings, with the diagonal that makes each operator row
-// sum zero in its sorted place. The strength becomes symmetric by taking the smaller
-// of the two ways, on every level: letting a coarse TSV-core line join the silicon
-// around it because all its own couplings cross the liner (the larger of the two)
-// cost 50 % more CG iterations on the test stack, so the cores stay apart down to
-// the coarsest level.
-LineCouplings assemble_couplings(const std::vector<Coupling>& couplings, std::int32_t node_count) {
-  std::vector<double> diagonal(static_cast<std::size_t>(node_count), 0.0);
-  for (const Coupling& c : couplings) diagonal[c.row] -= std::min(c.value, 0.0);
+// The off-diagonal couplings of the line-summed operator as they come, positive
+// sums included: rows of `couplings` (sorted, no diagonal) in CSR form.
+struct SummedCouplings {
+  std::vector<std::int32_t> start, column;
+  std::vector<double> value;
+
+  std::int32_t find(std::int32_t row, std::int32_t col) const {
+    const auto first = column.begin() + start[row];
+    const auto last = column.begin() + start[row + 1];
+    const auto it = std::lower_bound(first, last, col);
+    return (it != last && *it == col) ? static_cast<std::int32_t>(it - column.begin()) : -1;
+  }
+};
+
+SummedCouplings summed_couplings(const std::vector<Coupling>& couplings, std::int32_t node_count) {
+  SummedCouplings summed;
+  summed.start.assign(static_cast<std::size_t>(node_count) + 1, 0);
+  for (const Coupling& c : couplings) ++summed.start[c.row + 1];
+  std::partial_sum(summed.start.begin(), summed.start.end(), summed.start.begin());
+  summed.column.reserve(couplings.size());
+  summed.value.reserve(couplings.size());
+  for (const Coupling& c : couplings) {
+    summed.column.push_back(c.column);
+    summed.value.push_back(c.value);
+  }
+  return summed;
+}
+
+// Per coupling, how many nodes both ends are coupled to.
+std::vector<std::int32_t> common_neighbour_counts(const SummedCouplings& m,
+                                                  std::int32_t node_count) {
+  std::vector<std::int32_t> counts(m.column.size(), 0);
+  std::vector<std::int32_t> marked_by(static_cast<std::size_t>(node_count), -1);
+  for (std::int32_t row = 0; row < node_count; ++row) {
+    for (std::int32_t e = m.start[row]; e < m.start[row + 1]; ++e) marked_by[m.column[e]] = row;
+    for (std::int32_t e = m.start[row]; e < m.start[row + 1]; ++e) {
+      const std::int32_t other = m.column[e];
+      for (std::int32_t f = m.start[other]; f < m.start[other + 1]; ++f)
+        if (marked_by[m.column[f]] == row) ++counts[e];
+    }
+  }
+  return counts;
+}
+
+// The couplings of opposite corners of the bilinear quads, and per such coupling
+// the two edges (entries of the same row) it belongs to; -1 for an edge.
+//
+// A stretched quad (aspect r) couples opposite corners at a quarter of its short
+// edge's coupling for any r, while its long edge's coupling is positive and cancels
+// them: across the long edge the true coupling is r^2 times weaker. Counted as
+// strong, those diagonals grew aggregates across the weak direction of the
+// 500 um x 10 um background cells of the flagship case (146 CG iterations instead of
+// BoomerAMG's 26). Moving each diagonal coupling onto the cell's two edges at the row's
+// node gives the five-point finite-volume couplings of the same rectangle, whose
+// relative sizes are the true anisotropy. A diagonal pair (i, j) is recognised by its
+// two common neighbours k, k' (the cell's other corners, where an interior edge has
+// four and a boundary edge two whose far side is an interior edge), which are
+// themselves such a pair. Only the finest level is a quad mesh (coarser levels measure
+// strength on the StrengthGraph built from this one).
+struct CellDiagonals {
+  std::vector<std::int32_t> first_edge, second_edge;  // per entry of the summed couplings
+};
+
+CellDiagonals cell_diagonals(const SummedCouplings& m, std::int32_t node_count) {
+  const std::vector<std::int32_t> counts = common_neighbour_counts(m, node_count);
+  CellDiagonals diagonals;
+  diagonals.first_edge.assign(m.column.size(), -1);
+  diagonals.second_edge.assign(m.column.size(), -1);
+  std::vector<std::int32_t> marked_by(static_cast<std::size_t>(node_count), -1);
+  std::vector<std::int32_t> common;
+  for (std::int32_t row = 0; row < node_count; ++row) {
+    for (std::int32_t e = m.start[row]; e < m.start[row + 1]; ++e) marked_by[m.column[e]] = row;
+    for (std::int32_t e = m.start[row]; e < m.start[row + 1]; ++e) {
+      if (counts[e] != 2) continue;
+      const std::int32_t other = m.column[e];
+      common.clear();
+      for (std::int32_t f = m.start[other]; f < m.start[other + 1]; ++f)
+        if (marked_by[m.column[f]] == row) common.push_back(m.column[f]);
+      const std::int32_t across = m.find(common[0], common[1]);
+      if (across < 0 || counts[across] != 2) continue;
+      diagonals.first_edge[e] = m.find(row, common[0]);
+      diagonals.second_edge[e] = m.find(row, common[1]);
+    }
+  }
+  return diagonals;
+}
+
+// Moves the diagonal couplings of one row (entries begin.. of the summed couplings)
+// onto the cell edges they belong to.
+void move_diagonals(std::vector<double>& values, std::int32_t begin,
+                    const CellDiagonals& diagonals) {
+  const auto count = static_cast<std::int32_t>(values.size());
+  for (std::int32_t e = 0; e < count; ++e) {
+    const std::int32_t first = diagonals.first_edge[begin + e];
+    if (first < 0) continue;
+    values[first - begin] += values[e];
+    values[diagonals.second_edge[begin + e] - begin] += values[e];
+    values[e] = 0;
+  }
+}
+
+// -value / the row's largest -value, in place; returns that largest (0 when the row
+// has no negative value).
+double make_relative(std::vector<double>& values) {
+  double strongest = 0;
+  for (double v : values) strongest = std::max(strongest, -v);
+  if (strongest > 0)
+    for (double& v : values) v = -v / strongest;
+  return strongest;
+}
+
+// Relative strengths of one row's couplings (or the summed operator's row) after the
+// diagonals are moved onto the edges, in place of `values`.
+double relative_edge_strengths(std::vector<double>& values, std::int32_t begin,
+                               const CellDiagonals& diagonals) {
+  move_diagonals(values, begin, diagonals);
+  return make_relative(values);
+}
+
+// Pass 2, the strength of line i's coupling to line j: the smallest relative strength
+// over the rows of line i that count, so a copper core behind a 0.5 um liner stays
+// apart from the silicon around it even though the lid above couples the same
+// footprint nodes strongly. A row counts unless its in-plane couplings are all below
+// `follower_fraction` of its diagonal: such a row follows its line in the smoother,
+// and its relative strengths (as in a bottom row of underfill whose convection term
+// outweighs its in-plane conduction) would only veto couplings that matter elsewhere.
+// Where no row counts, 1 (the summed operator decides). Per entry of `summed`, the
+// minimum over ranks.
+std::vector<double> line_strengths(const LineRows& rows, const SummedCouplings& summed,
+                                   const CellDiagonals& diagonals, double follower_fraction,
+                                   MPI_Comm comm) {
+  std::vector<double> strength(summed.column.size(), 1.0);
+  std::vector<std::int32_t> slot_of(static_cast<std::size_t>(rows.line_count()), -1);
+  std::vector<double> row_values;
+  for (std::int32_t line = 0; line < rows.line_count(); ++line) {
+    const std::int32_t begin = summed.start[line], end = summed.start[line + 1];
+    for (std::int32_t e = begin; e < end; ++e) slot_of[summed.column[e]] = e - begin;
+    for (std::int32_t k = rows.rows_begin(line); k < rows.rows_end(line); ++k) {
+      row_values.assign(static_cast<std::size_t>(end - begin), 0.0);
+      const double row_diagonal = rows.visit_row(
+          k, line, [&](std::int32_t other, double value) { row_values[slot_of[other]] += value; });
+      const double strongest = relative_edge_strengths(row_values, begin, diagonals);
+      if (strongest <= 0 || strongest < follower_fraction * row_diagonal) continue;
+      for (std::int32_t e = begin; e < end; ++e)
+        strength[e] = std::min(strength[e], row_values[e - begin]);
+    }
+    for (std::int32_t e = begin; e < end; ++e) slot_of[summed.column[e]] = -1;
+  }
+  MPI_Allreduce(MPI_IN_PLACE, strength.data(), static_cast<int>(strength.size()), MPI_DOUBLE,
+                MPI_MIN, comm);
+  return strength;
+}
+
+// Per entry of the summed couplings, its strength relative to the largest of its row,
+// from the strength graph of the level (0 where the graph has no such coupling).
+std::vector<double> graph_strengths(const SummedCouplings& summed, const StrengthGraph& graph,
+                                    std::int32_t node_count) {
+  std::vector<double> strength(summed.column.size(), 0.0);
+  auto it = graph.begin();
+  for (std::int32_t row = 0; row < node_count; ++row) {
+    double strongest = 0;
+    for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e) {
+      const std::int64_t key = std::int64_t{row} * node_count + summed.column[e];
+      while (it != graph.end() && it->first < key) ++it;
+      if (it != graph.end() && it->first == key) strength[e] = it->second;
+      strongest = std::max(strongest, strength[e]);
+    }
+    if (strongest > 0)
+      for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
+        strength[e] /= strongest;
+  }
+  return strength;
+}
+
+// The finest level's strengths and strength graph. A coupling's strength is the smaller
+// of its line strength and its relative size in the summed operator, both with the
+// diagonals moved onto the edges. Weak in some rows while strong in the sum is a
+// material contrast (a liner, a bump's rim, a die's edge in mold): such a coupling
+// stays out of the strength graph, so no coarser level joins across it either; a
+// quad's diagonal shares the contrast of its edges (else the corner across a liner
+// cell would link a TSV core to the silicon around it).
+struct FineStrengths {
+  std::vector<double> strength, graph;  // per entry of the summed couplings
+};
+
+FineStrengths fine_strengths(const SummedCouplings& summed, const CellDiagonals& diagonals,
+                             const std::vector<double>& line_strength, double threshold,
+                             std::int32_t node_count) {
+  FineStrengths fine;
+  fine.strength.resize(summed.value.size());
+  fine.graph.resize(summed.value.size());
+  std::vector<double> moved;
+  std::vector<char> material_weak(summed.value.size());
+  for (std::int32_t row = 0; row < node_count; ++row) {
+    const std::int32_t begin = summed.start[row], end = summed.start[row + 1];
+    moved.assign(summed.value.begin() + begin, summed.value.begin() + end);
+    move_diagonals(moved, begin, diagonals);
+    for (std::int32_t e = begin; e < end; ++e) fine.graph[e] = std::max(0.0, -moved[e - begin]);
+    make_relative(moved);
+    for (std::int32_t e = begin; e < end; ++e) {
+      const double in_sum = moved[e - begin];
+      fine.strength[e] = std::max(0.0, std::min(line_strength[e], in_sum));
+      material_weak[e] = fine.strength[e] < threshold && in_sum >= threshold;
+    }
+  }
+  for (std::size_t e = 0; e < summed.value.size(); ++e) {
+    const std::int32_t first = diagonals.first_edge[e];
+    if (first >= 0)
+      material_weak[e] = material_weak[first] || material_weak[diagonals.second_edge[e]];
+    if (material_weak[e]) fine.graph[e] = 0;
+  }
+  return fine;
+}
+
+// CSR matrices from the summed couplings, with the diagonal that makes each operator
+// row sum zero in its sorted place; the strength becomes symmetric by taking the
+// smaller of the two ways, on every level: letting a coarse TSV-core line join the
+// silicon around it because all its own couplings cross the liner (the larger of the
+// two) cost 50 % more CG iterations on the test stack, so the cores stay apart down
+// to the coarsest level. On coarse levels a strong coupling may have a zero (clipped
+// positive) operator entry: the aggregation then joins the nodes, and the smoothing
+// of the prolongator has nothing to add.
+LineCouplings assemble_couplings(const SummedCouplings& summed, const std::vector<double>& strength,
+                                 const std::vector<double>& graph, bool coarse,
+                                 std::int32_t node_count) {
   LineCouplings result;
   for (CsrMatrix* m : {&result.operator_2d, &result.strength}) {
     m->row_count = m->column_count = node_count;
     m->row_start.assign(static_cast<std::size_t>(node_count) + 1, 0);
-    m->column.reserve(couplings.size() + node_count);
-    m->value.reserve(couplings.size() + node_count);
+    m->column.reserve(summed.column.size() + node_count);
+    m->value.reserve(summed.column.size() + node_count);
   }
-  auto push = [&](std::int32_t column, double value, double strength) {
+  result.graph.reserve(summed.column.size() + node_count);
+  auto push = [&](std::int32_t column, double value, double entry_strength, double coupling) {
     result.operator_2d.column.push_back(column);
     result.operator_2d.value.push_back(value);
     result.strength.column.push_back(column);
-    result.strength.value.push_back(strength);
+    result.strength.value.push_back(entry_strength);
+    result.graph.push_back(coupling);
   };
-  std::size_t k = 0;
   for (std::int32_t row = 0; row < node_count; ++row) {
+    double diagonal = 0;
+    for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
+      diagonal -= std::min(summed.value[e], 0.0);
     bool placed = false;
-    for (; k < couplings.size() && couplings[k].row == row; ++k) {
-      if (!placed && couplings[k].column > row) {
-        push(row, diagonal[row], 1.0);
+    for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e) {
+      if (!placed && summed.column[e] > row) {
+        push(row, diagonal, 1.0, 0.0);
         placed = true;
       }
-      // Positive sums (distorted cells) carry no strength and stay out of the operator.
-      push(couplings[k].column, std::min(couplings[k].value, 0.0),
-           couplings[k].value < 0 ? couplings[k].strength : 0.0);
+      // Positive sums (stretched or distorted cells) stay out of the operator.
+      const double value = std::min(summed.value[e], 0.0);
+      push(summed.column[e], value, (value < 0 || coarse) ? strength[e] : 0.0, graph[e]);
     }
-    if (!placed) push(row, diagonal[row], 1.0);
+    if (!placed) push(row, diagonal, 1.0, 0.0);
     const auto end = static_cast<std::int32_t>(result.operator_2d.column.size());
     result.operator_2d.row_start[row + 1] = result.strength.row_start[row + 1] = end;
   }
@@ -212,35 +460,69 @@ LineCouplings assemble_couplings(const std::vector<Coupling>& couplings, std::in
   return result;
 }
 
-LineCouplings line_couplings(Mat a, const LineStructure& lines) {
-  const LocalBlocks blocks = local_blocks(a);
-  const std::vector<std::int32_t> off_footprint = off_block_values(a, blocks, lines.footprint_node);
-  SeqRows diagonal(blocks.diagonal);
-  std::unique_ptr<SeqRows> off;
-  if (blocks.off_diagonal) off = std::make_unique<SeqRows>(blocks.off_diagonal);
-  LineCouplingAccumulator accumulator(lines.footprint_node_count);
-  std::vector<Coupling> local;
-  // Line by line, so each line's couplings are complete in one pass.
-  const RowsByLine grouped = rows_by_line(lines);
-  for (std::int32_t line = 0; line < lines.footprint_node_count; ++line) {
-    if (grouped.start[line] == grouped.start[line + 1]) continue;
-    for (std::int32_t k = grouped.start[line]; k < grouped.start[line + 1]; ++k) {
-      const std::int32_t row = grouped.rows[k];
-      for (PetscInt e = diagonal.begin(row); e < diagonal.end(row); ++e) {
-        const std::int32_t other = lines.footprint_node[diagonal.column(e)];
-        if (other != line) accumulator.add(other, diagonal.value(e));
-      }
-      if (off) {
-        for (PetscInt e = off->begin(row); e < off->end(row); ++e) {
-          const std::int32_t other = off_footprint[off->column(e)];
-          if (other != line) accumulator.add(other, off->value(e));
-        }
-      }
-      accumulator.end_row();
+// The couplings of a level's lines. On the finest level the strengths come from its
+// rows (line_strengths) and the summed operator; on coarser ones from `graph`, the
+// strength graph of the level (nullptr on the finest level).
+LineCouplings line_couplings(Mat a, const LineStructure& lines, double follower_fraction,
+                             double threshold, const StrengthGraph* graph) {
+  const LineRows rows(a, lines);
+  const std::int32_t node_count = lines.footprint_node_count;
+  const SummedCouplings summed =
+      summed_couplings(gather_couplings(local_line_sums(rows), comm_of(a)), node_count);
+  if (graph) {
+    std::vector<double> strength = graph_strengths(summed, *graph, node_count);
+    // A coupling the Galerkin operator makes non-negative is strong only for a node
+    // that has no other strong coupling (the halves of a copper core); elsewhere it
+    // would join nodes whose smoothed basis functions repel.
+    for (std::int32_t row = 0; row < node_count; ++row) {
+      bool has_strong = false;
+      for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
+        has_strong = has_strong || (summed.value[e] < 0 && strength[e] >= threshold);
+      if (!has_strong) continue;
+      for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
+        if (summed.value[e] >= 0) strength[e] = 0;
     }
-    accumulator.end_line(line, local);
+    std::vector<double> couplings(summed.column.size(), 0.0);
+    auto it = graph->begin();
+    for (std::int32_t row = 0; row < node_count; ++row) {
+      for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e) {
+        const std::int64_t key = std::int64_t{row} * node_count + summed.column[e];
+        while (it != graph->end() && it->first < key) ++it;
+        if (it != graph->end() && it->first == key) couplings[e] = it->second;
+      }
+    }
+    return assemble_couplings(summed, strength, couplings, true, node_count);
   }
-  return assemble_couplings(gather_couplings(local, comm_of(a)), lines.footprint_node_count);
+  const CellDiagonals diagonals = cell_diagonals(summed, node_count);
+  const FineStrengths fine = fine_strengths(
+      summed, diagonals, line_strengths(rows, summed, diagonals, follower_fraction, comm_of(a)),
+      threshold, node_count);
+  return assemble_couplings(summed, fine.strength, fine.graph, false, node_count);
+}
+
+// The strength graph of the next coarser level: the couplings of this level's graph
+// summed between aggregates.
+StrengthGraph coarse_strength_graph(const LineCouplings& couplings,
+                                    const std::vector<std::int32_t>& aggregate_of_node,
+                                    std::int32_t aggregate_count) {
+  const CsrMatrix& m = couplings.operator_2d;
+  StrengthGraph graph;
+  for (std::int32_t row = 0; row < m.row_count; ++row) {
+    for (std::int32_t e = m.row_start[row]; e < m.row_start[row + 1]; ++e) {
+      const std::int32_t from = aggregate_of_node[row], to = aggregate_of_node[m.column[e]];
+      if (from != to && couplings.graph[e] > 0)
+        graph.emplace_back(std::int64_t{from} * aggregate_count + to, couplings.graph[e]);
+    }
+  }
+  std::sort(graph.begin(), graph.end());
+  StrengthGraph merged;
+  for (const auto& entry : graph) {
+    if (!merged.empty() && merged.back().first == entry.first)
+      merged.back().second += entry.second;
+    else
+      merged.push_back(entry);
+  }
+  return merged;
 }
 
 // The smoother's lines: the rank's non-empty lines, bottom to top.
@@ -305,6 +587,12 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   // Three V-cycles (a fixed symmetric operator, as CG needs), for a coarse level of
   // 8 % of the fine rows: on the 8M benchmark two left CG at 34 iterations and three
   // at 30 for the same solve time; on the 1M one a single cycle took 36, two 29.
+  // Measured and not taken (2-rank benchmark, rank 0 CPU): Chebyshev relaxation on
+  // this level (-<prefix>mg_coarse_pc_hypre_boomeramg_relax_type_all Chebyshev) halves
+  // its BoomerAMG time (8M unknowns: 11.5 -> 5.5 s) but took CG from 28 to 29
+  // iterations at 8M (25 either way at 1M), too close to the target of 30; strong
+  // thresholds 0.25/0.5, agg_nl 0/2, P_max 2, PMIS and l1-Gauss-Seidel each saved less
+  // at 1M (or cost iterations: threshold 0.25).
   TSV_CHECK(KSPSetType(coarse, KSPRICHARDSON));
   TSV_CHECK(KSPSetTolerances(coarse, 0.0, 0.0, PETSC_DEFAULT, 3));
   TSV_CHECK(KSPSetNormType(coarse, KSP_NORM_NONE));
@@ -324,6 +612,8 @@ ColumnMultigridOptions column_multigrid_options(const std::string& prefix) {
       static_cast<int>(integer_option(prefix, "-column_mg_sweeps", options.smoothing_sweeps));
   options.coarse_strength_threshold =
       real_option(prefix, "-column_mg_coarse_threshold", options.coarse_strength_threshold);
+  options.follower_row_fraction =
+      real_option(prefix, "-column_mg_follower_fraction", options.follower_row_fraction);
   options.aggregation.strength_threshold =
       real_option(prefix, "-column_mg_threshold", options.aggregation.strength_threshold);
   options.aggregation.smooth_prolongator =
@@ -341,6 +631,7 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
   levels[0].matrix = a;
   levels[0].lines = lines;
   std::vector<MatHandle> prolongators;  // prolongators[l]: level l + 1 -> level l
+  StrengthGraph graph;                  // of the level being coarsened (after the finest)
   while (static_cast<int>(levels.size()) < options.max_levels &&
          levels.back().lines.footprint_node_count > options.coarsest_footprint_nodes) {
     Level& fine = levels.back();
@@ -348,11 +639,15 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     std::int32_t fine_footprint_nodes = 0;
     {
       ScopedLogStage stage("column_mg: aggregation");
-      const LineCouplings couplings = line_couplings(fine.matrix, fine.lines);
       AggregationOptions aggregation = options.aggregation;
       if (levels.size() > 1 && options.coarse_strength_threshold >= 0)
         aggregation.strength_threshold = options.coarse_strength_threshold;
+      const LineCouplings couplings =
+          line_couplings(fine.matrix, fine.lines, options.follower_row_fraction,
+                         aggregation.strength_threshold, levels.size() > 1 ? &graph : nullptr);
       coarsening = coarsen_footprint(couplings.operator_2d, couplings.strength, aggregation);
+      graph = coarse_strength_graph(couplings, coarsening.aggregate_of_node,
+                                    coarsening.prolongator.column_count);
       fine_footprint_nodes = couplings.operator_2d.row_count;
     }
     // A footprint that no longer shrinks (isolated nodes) ends the hierarchy.

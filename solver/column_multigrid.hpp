@@ -43,12 +43,15 @@ struct ColumnMultigridOptions {
   std::int32_t largest_factored_coarse_rows = 20000;
   int smoothing_sweeps = 1;  // line Gauss-Seidel sweeps before and after each correction
   double coarse_strength_threshold = -1;  // below the finest level; < 0: as the finest
+  // A row whose in-plane couplings are all below this fraction of its diagonal (it
+  // follows its line in the smoother) has no say in the strength of its line's couplings.
+  double follower_row_fraction = 0.01;
   AggregationOptions aggregation;
 };
 
 // Reads "-<prefix>column_mg_*" options over the defaults: levels, coarsest_nodes,
-// coarse_factor_rows, sweeps, threshold, coarse_threshold, smooth_prolongator,
-// drop_tolerance.
+// coarse_factor_rows, sweeps, threshold, coarse_threshold, follower_fraction,
+// smooth_prolongator, drop_tolerance.
 ColumnMultigridOptions column_multigrid_options(const std::string& prefix);
 
 struct ColumnMultigridSummary {

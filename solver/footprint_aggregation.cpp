@@ -99,16 +99,18 @@ std::vector<double> diagonal_of(const CsrMatrix& a) {
 
 // Per entry of `a`: 1 when `is_strong(k, row, column)` says the off-diagonal
 // coupling is strong. A node with a zero diagonal has no strong couplings (it is
-// isolated), which also keeps theta = 0 from linking everything.
+// isolated), which also keeps theta = 0 from linking everything. A zero entry is
+// weak unless `zero_entries_may_be_strong` (a caller-supplied strength decides).
 template <typename Strong>
 std::vector<char> strong_entries(const CsrMatrix& a, const std::vector<double>& diagonal,
-                                 Strong is_strong) {
+                                 Strong is_strong, bool zero_entries_may_be_strong = false) {
   std::vector<char> strong(a.value.size(), 0);
   for (std::int32_t row = 0; row < a.row_count; ++row) {
     if (diagonal[row] <= 0) continue;
     for (std::int32_t k = a.row_start[row]; k < a.row_start[row + 1]; ++k) {
       const std::int32_t col = a.column[k];
-      if (col == row || diagonal[col] <= 0 || a.value[k] == 0) continue;
+      if (col == row || diagonal[col] <= 0) continue;
+      if (a.value[k] == 0 && !zero_entries_may_be_strong) continue;
       strong[k] = is_strong(k, row, col);
     }
   }
@@ -138,13 +140,17 @@ void validate_strength(const CsrMatrix& strength, const CsrMatrix& a) {
 }
 
 // Strong couplings from a caller-supplied strength s_ij (same pattern as A):
-// strong when s_ij > 0 and s_ij >= theta. Nodes with a zero diagonal stay
-// isolated, as above.
+// strong when s_ij > 0 and s_ij >= theta, also where a_ij is zero (two parts of
+// one copper core whose smoothed basis functions cancel their coupling). Nodes
+// with a zero diagonal stay isolated, as above.
 std::vector<char> strong_entries_given(const CsrMatrix& a, const std::vector<double>& diagonal,
                                        const CsrMatrix& strength, double theta) {
-  return strong_entries(a, diagonal, [&](std::int32_t k, std::int32_t, std::int32_t) {
-    return strength.value[k] > 0 && strength.value[k] >= theta;
-  });
+  return strong_entries(
+      a, diagonal,
+      [&](std::int32_t k, std::int32_t, std::int32_t) {
+        return strength.value[k] > 0 && strength.value[k] >= theta;
+      },
+      true);
 }
 
 struct Aggregation {
