@@ -54,42 +54,65 @@ const std::array<Vec3, 8>& hex_reference_nodes() {
 
 namespace {
 
-// hex_point_at for a vertical prism (see is_vertical_prism): the Jacobian is
-// block-diagonal, [d(x,y)/d(s,t) 0; 0 h/2], so a 2x2 inverse replaces the 3x3 one.
-HexPoint prism_point_at(const HexCoords& coords, const Vec3& xi) {
-  const double height = coords[4][2] - coords[0][2];
-  std::array<double, 4> shape{}, dshape_ds{}, dshape_dt{};
+// The base quad of a vertical prism at the in-plane reference point (s, t): shape
+// functions, their x and y derivatives (grad_xy N = inv(J)^T (dN/ds, dN/dt)), the
+// point and det d(x,y)/d(s,t). The derivatives stay zero when the quad is degenerate
+// (area_det <= 0), which the callers report.
+struct BaseQuadPoint {
+  std::array<double, 4> shape{}, dshape_dx{}, dshape_dy{};
+  double x = 0, y = 0, area_det = 0;
+};
+
+BaseQuadPoint base_quad_point(const HexCoords& coords, double s, double t) {
+  BaseQuadPoint point;
+  std::array<double, 4> dshape_ds{}, dshape_dt{};
   double jac[2][2] = {};  // d(x,y)/d(s,t)
-  double x = 0, y = 0;
   for (int a = 0; a < 4; ++a) {
-    const double fs = 1 + kQuadReference[a][0] * xi[0];
-    const double ft = 1 + kQuadReference[a][1] * xi[1];
-    shape[a] = fs * ft / 4;
+    const double fs = 1 + kQuadReference[a][0] * s;
+    const double ft = 1 + kQuadReference[a][1] * t;
+    point.shape[a] = fs * ft / 4;
     dshape_ds[a] = kQuadReference[a][0] * ft / 4;
     dshape_dt[a] = kQuadReference[a][1] * fs / 4;
-    x += shape[a] * coords[a][0];
-    y += shape[a] * coords[a][1];
+    point.x += point.shape[a] * coords[a][0];
+    point.y += point.shape[a] * coords[a][1];
     for (int i = 0; i < 2; ++i) {
       jac[i][0] += coords[a][i] * dshape_ds[a];
       jac[i][1] += coords[a][i] * dshape_dt[a];
     }
   }
-  const double bottom = (1 - xi[2]) / 2, top = (1 + xi[2]) / 2;
-  HexPoint point;
-  point.position = {x, y, coords[0][2] + top * height};
-  const double area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
-  const double det = area_det * height / 2;
-  if (!(det > 0)) throw_degenerate(det, point.position);
+  point.area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
+  if (!(point.area_det > 0)) return point;
   for (int a = 0; a < 4; ++a) {
-    const double dx = (jac[1][1] * dshape_ds[a] - jac[1][0] * dshape_dt[a]) / area_det;
-    const double dy = (-jac[0][1] * dshape_ds[a] + jac[0][0] * dshape_dt[a]) / area_det;
-    point.shape[a] = shape[a] * bottom;
-    point.shape[a + 4] = shape[a] * top;
-    point.gradient[a] = {dx * bottom, dy * bottom, -shape[a] / height};
-    point.gradient[a + 4] = {dx * top, dy * top, shape[a] / height};
+    point.dshape_dx[a] = (jac[1][1] * dshape_ds[a] - jac[1][0] * dshape_dt[a]) / point.area_det;
+    point.dshape_dy[a] = (-jac[0][1] * dshape_ds[a] + jac[0][0] * dshape_dt[a]) / point.area_det;
   }
-  point.weight = det;
   return point;
+}
+
+// The prism's point at vertical reference coordinate zeta over a base-quad point.
+HexPoint prism_point(const BaseQuadPoint& base, const HexCoords& coords, double zeta) {
+  const double height = coords[4][2] - coords[0][2];
+  const double bottom = (1 - zeta) / 2, top = (1 + zeta) / 2;
+  HexPoint point;
+  point.position = {base.x, base.y, coords[0][2] + top * height};
+  const double det = base.area_det * height / 2;
+  if (!(det > 0)) throw_degenerate(det, point.position);
+  point.weight = det;
+  for (int a = 0; a < 4; ++a) {
+    point.shape[a] = base.shape[a] * bottom;
+    point.shape[a + 4] = base.shape[a] * top;
+    point.gradient[a] = {base.dshape_dx[a] * bottom, base.dshape_dy[a] * bottom,
+                         -base.shape[a] / height};
+    point.gradient[a + 4] = {base.dshape_dx[a] * top, base.dshape_dy[a] * top,
+                             base.shape[a] / height};
+  }
+  return point;
+}
+
+// hex_point_at for a vertical prism (see is_vertical_prism): the Jacobian is
+// block-diagonal, [d(x,y)/d(s,t) 0; 0 h/2], so a 2x2 inverse replaces the 3x3 one.
+HexPoint prism_point_at(const HexCoords& coords, const Vec3& xi) {
+  return prism_point(base_quad_point(coords, xi[0], xi[1]), coords, xi[2]);
 }
 
 }  // namespace
@@ -165,50 +188,13 @@ HexPoints general_hex_points(const HexCoords& coords) {
 // round-off) from one 2x2 inverse per in-plane Gauss point instead of a 3x3
 // inverse per Gauss point.
 HexPoints prism_points(const HexCoords& coords) {
-  const double height = coords[4][2] - coords[0][2];
   HexPoints points;
   for (int q = 0; q < 4; ++q) {
-    const double s = kQuadReference[q][0] * kGauss;
-    const double t = kQuadReference[q][1] * kGauss;
-    std::array<double, 4> shape{}, dshape_ds{}, dshape_dt{};
-    double jac[2][2] = {};  // d(x,y)/d(s,t)
-    double x = 0, y = 0;
-    for (int a = 0; a < 4; ++a) {
-      const double fs = 1 + kQuadReference[a][0] * s;
-      const double ft = 1 + kQuadReference[a][1] * t;
-      shape[a] = fs * ft / 4;
-      dshape_ds[a] = kQuadReference[a][0] * ft / 4;
-      dshape_dt[a] = kQuadReference[a][1] * fs / 4;
-      x += shape[a] * coords[a][0];
-      y += shape[a] * coords[a][1];
-      for (int i = 0; i < 2; ++i) {
-        jac[i][0] += coords[a][i] * dshape_ds[a];
-        jac[i][1] += coords[a][i] * dshape_dt[a];
-      }
-    }
-    const double area_det = jac[0][0] * jac[1][1] - jac[0][1] * jac[1][0];
-    const double det = area_det * height / 2;
-    if (!(det > 0)) throw_degenerate(det, {x, y, coords[0][2] + height / 2});
-    // grad_xy N = inv(J)^T (dN/ds, dN/dt).
-    std::array<double, 4> dshape_dx{}, dshape_dy{};
-    for (int a = 0; a < 4; ++a) {
-      dshape_dx[a] = (jac[1][1] * dshape_ds[a] - jac[1][0] * dshape_dt[a]) / area_det;
-      dshape_dy[a] = (-jac[0][1] * dshape_ds[a] + jac[0][0] * dshape_dt[a]) / area_det;
-    }
-    for (int level = 0; level < 2; ++level) {
-      // Linear factors in z at zeta = -+1/sqrt(3): bottom (1 - zeta)/2, top (1 + zeta)/2.
-      const double zeta = level == 0 ? -kGauss : kGauss;
-      const double bottom = (1 - zeta) / 2, top = (1 + zeta) / 2;
-      HexPoint& point = points[static_cast<std::size_t>(q + 4 * level)];
-      point.position = {x, y, coords[0][2] + top * height};
-      point.weight = det;
-      for (int a = 0; a < 4; ++a) {
-        point.shape[a] = shape[a] * bottom;
-        point.shape[a + 4] = shape[a] * top;
-        point.gradient[a] = {dshape_dx[a] * bottom, dshape_dy[a] * bottom, -shape[a] / height};
-        point.gradient[a + 4] = {dshape_dx[a] * top, dshape_dy[a] * top, shape[a] / height};
-      }
-    }
+    const BaseQuadPoint base =
+        base_quad_point(coords, kQuadReference[q][0] * kGauss, kQuadReference[q][1] * kGauss);
+    // Gauss layers at zeta = -+1/sqrt(3).
+    points[static_cast<std::size_t>(q)] = prism_point(base, coords, -kGauss);
+    points[static_cast<std::size_t>(q + 4)] = prism_point(base, coords, kGauss);
   }
   return points;
 }

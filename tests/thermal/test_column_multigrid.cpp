@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mesh/extrude.hpp"
@@ -71,20 +73,28 @@ mesh::StackSpec two_die_stack(int count) {
   return stack;
 }
 
-ThermalSpec heated_and_cooled(const mesh::StackSpec& stack) {
+// Steady linear heat: every named die dissipates `flux` (W/m^2 of footprint), the
+// surfaces in `boundaries` are cooled by convection.
+ThermalSpec steady_heat(const mesh::StackSpec& stack, std::initializer_list<const char*> dies,
+                        double flux, std::vector<ThermalBoundary> boundaries) {
   ThermalSpec spec;
   const double area = stack.footprint.width() * stack.footprint.height();
-  for (const char* die : {"logic", "memory"}) {
+  for (const char* die : dies) {
     PowerSource source;
     source.layer = die;
-    source.power = 3e5 * area;  // 30 W/cm^2
+    source.power = flux * area;
     spec.power.push_back(source);
   }
-  spec.boundaries = {testing::convection("top", 2e4, 318.15)};
+  spec.boundaries = std::move(boundaries);
   spec.analysis.type = ThermalAnalysisType::steady;
   spec.analysis.nonlinear = ThermalAnalysis::Nonlinear::off;
   spec.analysis.relative_tolerance = 1e-10;
   return spec;
+}
+
+// 30 W/cm^2 in each die, a heat sink on the lid.
+ThermalSpec heated_and_cooled(const mesh::StackSpec& stack) {
+  return steady_heat(stack, {"logic", "memory"}, 3e5, {testing::convection("top", 2e4, 318.15)});
 }
 
 struct Outcome {
@@ -175,21 +185,11 @@ mesh::StackSpec stretched_stack() {
   return stack;
 }
 
+// 50 W/cm^2 in each die, cooled on the lid and (weakly) through the bottom, as the flagship.
 ThermalSpec stretched_stack_heat(const mesh::StackSpec& stack) {
-  ThermalSpec spec;
-  const double area = stack.footprint.width() * stack.footprint.height();
-  for (const char* die : {"logic", "thick_die"}) {
-    PowerSource source;
-    source.layer = die;
-    source.power = 5e5 * area;  // 50 W/cm^2
-    spec.power.push_back(source);
-  }
-  spec.boundaries = {testing::convection("top", 2.5e4, 308.15),
-                     testing::convection("bottom", 500, 318.15)};
-  spec.analysis.type = ThermalAnalysisType::steady;
-  spec.analysis.nonlinear = ThermalAnalysis::Nonlinear::off;
-  spec.analysis.relative_tolerance = 1e-10;
-  return spec;
+  return steady_heat(
+      stack, {"logic", "thick_die"}, 5e5,
+      {testing::convection("top", 2.5e4, 308.15), testing::convection("bottom", 500, 318.15)});
 }
 
 TEST(ColumnMultigrid, SameTemperaturesAsBoomerAmgOnATsvStack) {
