@@ -584,8 +584,9 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   set_elliptic_defaults(std::string(pc_prefix ? pc_prefix : "") + "mg_coarse_", true);
   TSV_CHECK(PCSetType(coarse_pc, PCHYPRE));
   TSV_CHECK(PCHYPRESetType(coarse_pc, "boomeramg"));
-  // Three V-cycles (a fixed symmetric operator, as CG needs), for a coarse level of
-  // 8 % of the fine rows: on the 8M benchmark two left CG at 34 iterations and three
+  // Three V-cycles (a fixed symmetric operator, as CG needs). Measured when the
+  // coarsest level was 8 % of the fine rows (3 % since the coarsening carries a
+  // strength graph down): on the 8M benchmark two left CG at 34 iterations and three
   // at 30 for the same solve time; on the 1M one a single cycle took 36, two 29.
   // Measured and not taken (2-rank benchmark, rank 0 CPU): Chebyshev relaxation on
   // this level (-<prefix>mg_coarse_pc_hypre_boomeramg_relax_type_all Chebyshev) halves
