@@ -319,8 +319,8 @@ void preallocate_coarse(Mat coarse, const CsrMatrix& coarse_2d, const CoarseNumb
   }
   TSV_CHECK(MatXAIJSetPreallocation(coarse, 1, diagonal_count.data(), off_count.data(), nullptr,
                                     nullptr));
-  // The 2D pattern bounds the lines a coarse row reaches unless an in-plane coupling
-  // summed to exactly zero; then PETSc allocates rather than fails.
+  // The 2D pattern (structural, zeros kept) bounds the lines a coarse row reaches;
+  // should it not, PETSc allocates rather than fails (-info reports the mallocs).
   TSV_CHECK(MatSetOption(coarse, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
 }
 
