@@ -338,20 +338,30 @@ std::vector<double> line_strengths(const LineRows& rows, const SummedCouplings& 
   return strength;
 }
 
-// Per entry of the summed couplings, its strength relative to the largest of its row,
-// from the strength graph of the level (0 where the graph has no such coupling).
-std::vector<double> graph_strengths(const SummedCouplings& summed, const StrengthGraph& graph,
-                                    std::int32_t node_count) {
-  std::vector<double> strength(summed.column.size(), 0.0);
+// Per entry of the summed couplings, its coupling in the strength graph of the level
+// (0 where the graph has no such coupling).
+std::vector<double> graph_values(const SummedCouplings& summed, const StrengthGraph& graph,
+                                 std::int32_t node_count) {
+  std::vector<double> values(summed.column.size(), 0.0);
   auto it = graph.begin();
   for (std::int32_t row = 0; row < node_count; ++row) {
-    double strongest = 0;
     for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e) {
       const std::int64_t key = std::int64_t{row} * node_count + summed.column[e];
       while (it != graph.end() && it->first < key) ++it;
-      if (it != graph.end() && it->first == key) strength[e] = it->second;
-      strongest = std::max(strongest, strength[e]);
+      if (it != graph.end() && it->first == key) values[e] = it->second;
     }
+  }
+  return values;
+}
+
+// Per entry, that graph coupling relative to the largest of its row.
+std::vector<double> graph_strengths(const SummedCouplings& summed,
+                                    const std::vector<double>& couplings, std::int32_t node_count) {
+  std::vector<double> strength = couplings;
+  for (std::int32_t row = 0; row < node_count; ++row) {
+    double strongest = 0;
+    for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
+      strongest = std::max(strongest, strength[e]);
     if (strongest > 0)
       for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
         strength[e] /= strongest;
@@ -470,7 +480,8 @@ LineCouplings line_couplings(Mat a, const LineStructure& lines, double follower_
   const SummedCouplings summed =
       summed_couplings(gather_couplings(local_line_sums(rows), comm_of(a)), node_count);
   if (graph) {
-    std::vector<double> strength = graph_strengths(summed, *graph, node_count);
+    const std::vector<double> couplings = graph_values(summed, *graph, node_count);
+    std::vector<double> strength = graph_strengths(summed, couplings, node_count);
     // A coupling the Galerkin operator makes non-negative is strong only for a node
     // that has no other strong coupling (the halves of a copper core); elsewhere it
     // would join nodes whose smoothed basis functions repel.
@@ -481,15 +492,6 @@ LineCouplings line_couplings(Mat a, const LineStructure& lines, double follower_
       if (!has_strong) continue;
       for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e)
         if (summed.value[e] >= 0) strength[e] = 0;
-    }
-    std::vector<double> couplings(summed.column.size(), 0.0);
-    auto it = graph->begin();
-    for (std::int32_t row = 0; row < node_count; ++row) {
-      for (std::int32_t e = summed.start[row]; e < summed.start[row + 1]; ++e) {
-        const std::int64_t key = std::int64_t{row} * node_count + summed.column[e];
-        while (it != graph->end() && it->first < key) ++it;
-        if (it != graph->end() && it->first == key) couplings[e] = it->second;
-      }
     }
     return assemble_couplings(summed, strength, couplings, true, node_count);
   }
