@@ -438,7 +438,8 @@ void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Co
   }
 }
 
-// Steady linear: A T = b with k at the reference temperature, CG + BoomerAMG.
+// Steady linear: A T = b with k at the reference temperature, CG + the column
+// multigrid on extruded meshes (BoomerAMG otherwise, or when asked for).
 SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<double>& scales,
                                     Vec t, const std::string& prefix, double relative_tolerance,
                                     const std::function<void(const std::string&)>& progress) {

@@ -37,7 +37,7 @@ std::string describe(const ColumnMultigridSummary& summary) {
 
 bool column_multigrid_wanted(const LineStructure& lines, const std::string& prefix) {
   if (lines.footprint_node_count <= 0 || preconditioner_chosen(prefix)) return false;
-  PetscBool wanted = PETSC_FALSE, set = PETSC_FALSE;
+  PetscBool wanted = PETSC_TRUE, set = PETSC_FALSE;
   TSV_CHECK(PetscOptionsGetBool(nullptr, prefix.c_str(), "-column_mg", &wanted, &set));
   return wanted == PETSC_TRUE;
 }

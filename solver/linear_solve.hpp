@@ -30,10 +30,10 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
                                double relative_tolerance, bool symmetric = true,
                                const LineStructure* lines = nullptr);
 
-// Whether to use the column multigrid: asked for with -<prefix>column_mg, on an
-// extruded mesh (`lines` not empty), and no -<prefix>pc_type chosen. Opt-in: it
-// halves the solve on regular stacks (bench_thermal) but took 146 CG iterations
-// against BoomerAMG's 26 on cases/hbm_8high.yaml (docs/verification.md).
+// Whether to use the column multigrid: on an extruded mesh (`lines` not empty),
+// unless -<prefix>column_mg false or -<prefix>pc_type chooses another preconditioner.
+// The default because it solves the stacks of cases/ in 0.5-0.7x BoomerAMG's time at
+// about its iteration count (docs/verification.md).
 bool column_multigrid_wanted(const LineStructure& lines, const std::string& prefix);
 
 // When the options under "-<prefix>" select BoomerAMG (pc_type hypre or unset,
