@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -21,12 +20,6 @@ using solver::Vec3;
 // Properties are tabulated for positive temperatures; a Newton iterate may
 // wander below zero, so evaluate at a floor there (derivative zero).
 constexpr double kMinTemperature = 1e-3;
-
-std::string resolve_path(const std::string& path, const SourceRef& where) {
-  std::filesystem::path file(path);
-  if (file.is_absolute() || where.file.empty()) return path;
-  return (std::filesystem::path(where.file).parent_path() / file).string();
-}
 
 // Numeric rows of a CSV/blank-separated file; one leading non-numeric line is a header.
 std::vector<std::vector<double>> read_numeric_rows(const std::string& path,
@@ -248,7 +241,7 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
                        "layer '" + source.layer + "' has no outline for a power map");
     }
     outline = region->second.outline;
-    map = read_power_map(resolve_path(source.map_file, source.source), source.source);
+    map = read_power_map(source.map_file, source.source);
   }
   auto weight_at = [&](const Vec3& x) { return mapped ? map.at(x[0], x[1], outline) : 1.0; };
 
@@ -314,7 +307,7 @@ void add_power_sources(ThermalProblem& problem, const mesh::LocalMesh& mesh,
     load.power = source.power;
     load.trace_is_scale = source.trace_is_scale;
     if (!source.trace_file.empty()) {
-      load.trace = read_power_trace(resolve_path(source.trace_file, source.source), source.source);
+      load.trace = read_power_trace(source.trace_file, source.source);
     }
     problem.spec.loads.push_back(power_load(mesh, source, regions, comm));
     problem.loads.push_back(std::move(load));

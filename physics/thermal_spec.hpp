@@ -22,9 +22,11 @@ struct PowerSource {
   std::string block;  // block name within the layer; empty = whole layer
   double power = 0;   // W
   PowerDistribution distribution = PowerDistribution::volume;
-  std::string
-      map_file;  // CSV grid of relative power density over the layer outline; empty = uniform
-  std::string trace_file;       // CSV (time_s, power_W or scale); empty = constant in time
+  // Files as they are opened (the case reader has resolved them against the case file's
+  // folder already): a CSV grid of relative power density over the layer outline (empty =
+  // uniform) and a CSV (time_s, power_W or scale) (empty = constant in time).
+  std::string map_file;
+  std::string trace_file;
   bool trace_is_scale = false;  // trace column is a multiplier of `power` rather than watts
 };
 
