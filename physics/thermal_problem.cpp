@@ -249,7 +249,10 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
   double integral = 0;  // of the weight over the selection (volume or area)
   if (source.distribution == PowerDistribution::volume) {
     std::optional<solver::PrismFootprint> footprint;  // a column's cells share it
-    for (auto cell : select_cells(mesh, layer, block)) {
+    // Sized once: the loads stay in the operator through the solve, the peak of memory.
+    const std::vector<std::int32_t> cells = select_cells(mesh, layer, block);
+    load.volume.reserve(cells.size());
+    for (auto cell : cells) {
       const auto coords = cell_coords(mesh, static_cast<std::size_t>(cell));
       if (!mapped && solver::is_vertical_prism(coords)) {
         // A uniform source: the cell's volume alone (from its footprint).
@@ -272,7 +275,9 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
     const int surface = index_of(mesh.surface_names, surface_name);
     if (surface < 0)
       throw InputError(source.source, "the mesh has no surface '" + surface_name + "'");
-    for (const auto& face : select_faces(mesh, surface, block)) {
+    const std::vector<mesh::BoundaryFace> faces = select_faces(mesh, surface, block);
+    load.faces.reserve(faces.size());
+    for (const auto& face : faces) {
       const auto points =
           solver::face_points(face_coords(mesh, static_cast<std::size_t>(face.cell), face.face));
       double weighted = 0, area = 0;

@@ -126,36 +126,95 @@ CoarseNumbering number_coarse_rows(const std::vector<std::int64_t>& keys, std::i
   return numbering;
 }
 
-MatHandle assemble_prolongator(const LineStructure& fine, const CsrMatrix& p2,
-                               const CoarseNumbering& numbering, MPI_Comm comm) {
-  int rank = 0;
+// The prolongator P = P2 (x) I, stored as its transpose R = P^T (coarse rows x fine
+// rows), which PCMG applies either way round (MatInterpolate and MatRestrict choose
+// by shape). Stored so, each AIJ block keeps its per-row arrays for the few coarse
+// rows instead of the five times as many fine ones: about half the prolongator's
+// memory, which stays resident through the solve (the peak).
+//
+// Row (J, s) of R holds P2(i, J) at the fine rows (i, s). Each rank enters the entries
+// of its fine rows, one MatSetValues per coarse row with the columns ascending (the
+// rows of a line are consecutive, so the lines are taken in the order of their first
+// row); rows of coarse lines owned elsewhere travel at assembly.
+MatHandle assemble_restriction(Mat fine_matrix, const LineStructure& fine, const CsrMatrix& p2,
+                               const CoarseNumbering& numbering) {
+  MPI_Comm comm = comm_of(fine_matrix);
+  int rank = 0, rank_count = 1;
   MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &rank_count);
+  PetscInt fine_begin = 0, fine_end = 0;
+  TSV_CHECK(MatGetOwnershipRange(fine_matrix, &fine_begin, &fine_end));
   const auto fine_rows = static_cast<PetscInt>(fine.footprint_node.size());
-  std::vector<PetscInt> diagonal_count(fine_rows, 0), off_count(fine_rows, 0);
+  const PetscInt owned = numbering.owned_end - numbering.owned_begin;
+
+  // Exact preallocation: one entry per fine row and P2 entry, counted where the fine
+  // row lies; entries in rows owned elsewhere are summed onto their owners.
+  std::vector<PetscInt> diagonal_count(owned, 0), off_count(owned, 0);
+  std::vector<PetscInt> elsewhere_count(static_cast<std::size_t>(numbering.global_count), 0);
   for (PetscInt r = 0; r < fine_rows; ++r) {
     const std::int32_t node = fine.footprint_node[r];
-    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
-      ++(numbering.line_owner[p2.column[k]] == rank ? diagonal_count[r] : off_count[r]);
+    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k) {
+      const std::int32_t line = p2.column[k];
+      const PetscInt row = numbering.index(line, fine.slot[r]);
+      if (numbering.line_owner[line] == rank) {
+        ++diagonal_count[row - numbering.owned_begin];
+      } else {
+        ++elsewhere_count[row];
+      }
+    }
   }
-  MatHandle prolongator;
-  TSV_CHECK(MatCreateAIJ(comm, fine_rows, numbering.owned_end - numbering.owned_begin,
-                         PETSC_DETERMINE, numbering.global_count, 0, diagonal_count.data(), 0,
-                         off_count.data(), prolongator.out()));
-  PetscInt row_begin = 0;
-  TSV_CHECK(MatGetOwnershipRange(prolongator, &row_begin, nullptr));
-  std::vector<PetscInt> columns;
-  for (PetscInt r = 0; r < fine_rows; ++r) {
-    const std::int32_t node = fine.footprint_node[r];
-    columns.clear();
-    for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k)
-      columns.push_back(numbering.index(p2.column[k], fine.slot[r]));
-    const PetscInt row = row_begin + r;
-    TSV_CHECK(MatSetValues(prolongator, 1, &row, static_cast<PetscInt>(columns.size()),
-                           columns.data(), p2.value.data() + p2.row_start[node], INSERT_VALUES));
+  std::vector<int> owned_counts(static_cast<std::size_t>(rank_count));
+  const int owned_rows = static_cast<int>(owned);
+  MPI_Allgather(&owned_rows, 1, MPI_INT, owned_counts.data(), 1, MPI_INT, comm);
+  MPI_Reduce_scatter(elsewhere_count.data(), off_count.data(), owned_counts.data(), MPIU_INT,
+                     MPI_SUM, comm);
+  elsewhere_count = std::vector<PetscInt>();
+
+  MatHandle restriction;
+  TSV_CHECK(MatCreateAIJ(comm, owned, fine_rows, numbering.global_count, PETSC_DETERMINE, 0,
+                         diagonal_count.data(), 0, off_count.data(), restriction.out()));
+  const RowsByLine lines = rows_by_line(fine);
+  const CsrMatrix p2_transposed = transpose(p2);
+  struct LocalLine {
+    std::int32_t first_row, line;
+    double weight;
+  };
+  std::vector<LocalLine> local_lines;
+  std::vector<std::vector<PetscInt>> columns(static_cast<std::size_t>(numbering.slot_span));
+  std::vector<std::vector<PetscScalar>> values(columns.size());
+  std::vector<std::int32_t> used_slots;
+  for (std::int32_t coarse_line = 0; coarse_line < p2.column_count; ++coarse_line) {
+    local_lines.clear();
+    for (std::int32_t k = p2_transposed.row_start[coarse_line];
+         k < p2_transposed.row_start[coarse_line + 1]; ++k) {
+      const std::int32_t line = p2_transposed.column[k];
+      if (lines.start[line] == lines.start[line + 1]) continue;  // no rows here
+      local_lines.push_back({lines.rows[lines.start[line]], line, p2_transposed.value[k]});
+    }
+    if (local_lines.empty()) continue;
+    std::sort(local_lines.begin(), local_lines.end(),
+              [](const LocalLine& x, const LocalLine& y) { return x.first_row < y.first_row; });
+    for (const LocalLine& local : local_lines) {
+      for (std::int32_t p = lines.start[local.line]; p < lines.start[local.line + 1]; ++p) {
+        const std::int32_t row = lines.rows[p];
+        const std::int32_t slot = fine.slot[row];
+        if (columns[slot].empty()) used_slots.push_back(slot);
+        columns[slot].push_back(fine_begin + row);
+        values[slot].push_back(local.weight);
+      }
+    }
+    for (std::int32_t slot : used_slots) {
+      const PetscInt row = numbering.index(coarse_line, slot);
+      TSV_CHECK(MatSetValues(restriction, 1, &row, static_cast<PetscInt>(columns[slot].size()),
+                             columns[slot].data(), values[slot].data(), INSERT_VALUES));
+      columns[slot].clear();
+      values[slot].clear();
+    }
+    used_slots.clear();
   }
-  TSV_CHECK(MatAssemblyBegin(prolongator, MAT_FINAL_ASSEMBLY));
-  TSV_CHECK(MatAssemblyEnd(prolongator, MAT_FINAL_ASSEMBLY));
-  return prolongator;
+  TSV_CHECK(MatAssemblyBegin(restriction, MAT_FINAL_ASSEMBLY));
+  TSV_CHECK(MatAssemblyEnd(restriction, MAT_FINAL_ASSEMBLY));
+  return restriction;
 }
 
 // The footprint node and slot of every column of the fine matrix's local blocks.
@@ -296,27 +355,57 @@ int slot_reach(const LineStructure& fine, const SeqRows& diagonal, const SeqRows
   return global_reach;
 }
 
-// Nonzeros per owned coarse row, bounded by the 2D coarse operator's pattern times
-// the slots a row reaches: exact enough that the coarse matrix never reallocates
-// and small enough not to waste memory.
+// Per slot set and slot s, how many of the set's slots lie within `reach` of s:
+// window_count[set * span + s]. Each set's slots are the positions >= 0 of its
+// stretch of numbering.slot_position.
+std::vector<PetscInt> slots_within_reach(const CoarseNumbering& numbering, int reach) {
+  const std::size_t span = static_cast<std::size_t>(numbering.slot_span);
+  const std::size_t set_count = span == 0 ? 0 : numbering.slot_position.size() / span;
+  std::vector<PetscInt> window_count(set_count * span, 0);
+  std::vector<PetscInt> below(span + 1);  // slots of the set below each slot
+  for (std::size_t set = 0; set < set_count; ++set) {
+    const std::int32_t* position = numbering.slot_position.data() + set * span;
+    below[0] = 0;
+    for (std::size_t t = 0; t < span; ++t) below[t + 1] = below[t] + (position[t] >= 0 ? 1 : 0);
+    for (std::size_t s = 0; s < span; ++s) {
+      const std::size_t low = s > static_cast<std::size_t>(reach) ? s - reach : 0;
+      const std::size_t high = std::min(span, s + reach + 1);
+      window_count[set * span + s] = below[high] - below[low];
+    }
+  }
+  return window_count;
+}
+
+// Nonzeros per owned coarse row (I, s): over the lines J of the 2D coarse operator's
+// row I, the slots t of J with |t - s| <= reach. A fine row (i, s) only couples to
+// slots within that reach, and P = P2 (x) I keeps slots, so this bounds the row; on
+// extruded meshes, where neighbouring lines couple at every shared slot, it is the
+// row's length up to the few rows beside doubled (interface) nodes. A looser bound
+// costs memory that stays resident through the solve (the peak): the slack of an
+// AIJ matrix is not given back at assembly.
 void preallocate_coarse(Mat coarse, const CsrMatrix& coarse_2d, const CoarseNumbering& numbering,
                         int reach, int rank) {
   const PetscInt owned = numbering.owned_end - numbering.owned_begin;
   std::vector<PetscInt> diagonal_count(owned, 0), off_count(owned, 0);
+  const std::vector<PetscInt> window_count = slots_within_reach(numbering, reach);
+  const std::size_t span = static_cast<std::size_t>(numbering.slot_span);
   const auto line_count = static_cast<std::int32_t>(numbering.line_owner.size());
   for (std::int32_t line = 0; line < line_count; ++line) {
     if (numbering.line_owner[line] != rank) continue;
-    PetscInt local_lines = 0, other_lines = 0;
-    for (std::int32_t k = coarse_2d.row_start[line]; k < coarse_2d.row_start[line + 1]; ++k)
-      ++(numbering.line_owner[coarse_2d.column[k]] == rank ? local_lines : other_lines);
     const PetscInt first = numbering.line_first[line] - numbering.owned_begin;
-    const std::int32_t slots = numbering.slot_start[line + 1] - numbering.slot_start[line];
-    const PetscInt width = std::min<PetscInt>(2 * reach + 1, slots);
-    for (std::int32_t s = 0; s < slots; ++s) {
-      diagonal_count[first + s] = std::min<PetscInt>(owned, local_lines * width);
-      off_count[first + s] = other_lines * (2 * reach + 1);
+    const std::int32_t slot_begin = numbering.slot_start[line];
+    const std::int32_t slot_end = numbering.slot_start[line + 1];
+    for (std::int32_t k = coarse_2d.row_start[line]; k < coarse_2d.row_start[line + 1]; ++k) {
+      const std::int32_t other = coarse_2d.column[k];
+      const PetscInt* within = window_count.data() + numbering.slot_set[other] * span;
+      std::vector<PetscInt>& count =
+          numbering.line_owner[other] == rank ? diagonal_count : off_count;
+      for (std::int32_t position = slot_begin; position < slot_end; ++position)
+        count[first + position - slot_begin] += within[numbering.slots[position]];
     }
   }
+  for (PetscInt row = 0; row < owned; ++row)
+    diagonal_count[row] = std::min(diagonal_count[row], owned);
   TSV_CHECK(MatXAIJSetPreallocation(coarse, 1, diagonal_count.data(), off_count.data(), nullptr,
                                     nullptr));
   // The 2D pattern (structural, zeros kept) bounds the lines a coarse row reaches;
@@ -349,7 +438,7 @@ LineTransfer build_line_transfer(Mat fine_matrix, const LineStructure& fine,
       transfer.coarse_lines.slot.push_back(numbering.slots[k]);
     }
   }
-  transfer.prolongator = assemble_prolongator(fine, coarsening.prolongator, numbering, comm);
+  transfer.prolongator = assemble_restriction(fine_matrix, fine, coarsening.prolongator, numbering);
   return transfer;
 }
 

@@ -66,7 +66,10 @@ struct CoarseNumbering {
 struct LineTransfer {
   CoarseNumbering numbering;
   LineStructure coarse_lines;  // the coarse level's owned rows
-  MatHandle prolongator;       // fine rows x coarse rows
+  // P, stored as its transpose P^T (coarse rows x fine rows): PCMG's MatInterpolate
+  // and MatRestrict take either shape, and the few coarse rows cost the AIJ blocks
+  // far less per-row memory than the fine ones. Apply P with MatMultTranspose.
+  MatHandle prolongator;
 };
 
 // Collective over the fine matrix's communicator.

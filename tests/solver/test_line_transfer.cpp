@@ -106,11 +106,29 @@ TEST(LineTransfer, GalerkinOnLinesEqualsMatPtAP) {
     const FootprintCoarsening coarsening = coarsen_footprint(footprint_laplacian(), options);
     const LineTransfer transfer = build_line_transfer(a, lines, coarsening);
 
+    // The prolongator is stored transposed (coarse rows x fine rows).
+    PetscInt fine_size = 0, coarse_size = 0, stored_rows = 0, stored_columns = 0;
+    TSV_CHECK(MatGetSize(a, &fine_size, nullptr));
+    TSV_CHECK(MatGetSize(transfer.prolongator, &stored_rows, &stored_columns));
+    coarse_size = transfer.numbering.global_count;
+    EXPECT_EQ(stored_rows, coarse_size);
+    EXPECT_EQ(stored_columns, fine_size);
+    MatHandle prolongator;
+    TSV_CHECK(MatTranspose(transfer.prolongator, MAT_INITIAL_MATRIX, prolongator.out()));
+
     // Constants are interpolated exactly on every line and slot.
     VecHandle coarse_ones, fine_values;
-    TSV_CHECK(MatCreateVecs(transfer.prolongator, coarse_ones.out(), fine_values.out()));
+    TSV_CHECK(MatCreateVecs(prolongator, coarse_ones.out(), fine_values.out()));
     TSV_CHECK(VecSet(coarse_ones, 1.0));
-    TSV_CHECK(MatMult(transfer.prolongator, coarse_ones, fine_values));
+    TSV_CHECK(MatMult(prolongator, coarse_ones, fine_values));
+    // Applied in place from the stored transpose, as PCMG does: the same values.
+    VecHandle interpolated;
+    TSV_CHECK(VecDuplicate(fine_values, interpolated.out()));
+    TSV_CHECK(MatInterpolate(transfer.prolongator, coarse_ones, interpolated));
+    TSV_CHECK(VecAXPY(interpolated, -1.0, fine_values));
+    PetscReal difference = 0;
+    TSV_CHECK(VecNorm(interpolated, NORM_INFINITY, &difference));
+    EXPECT_LT(difference, 1e-14);
     PetscReal low = 0, high = 0;
     TSV_CHECK(VecMin(fine_values, nullptr, &low));
     TSV_CHECK(VecMax(fine_values, nullptr, &high));
@@ -136,7 +154,7 @@ TEST(LineTransfer, GalerkinOnLinesEqualsMatPtAP) {
 
     MatHandle lines_product = galerkin_on_lines(a, lines, coarsening, transfer);
     MatHandle reference;
-    TSV_CHECK(MatPtAP(a, transfer.prolongator, MAT_INITIAL_MATRIX, PETSC_DEFAULT, reference.out()));
+    TSV_CHECK(MatPtAP(a, prolongator, MAT_INITIAL_MATRIX, PETSC_DEFAULT, reference.out()));
     const double scale = frobenius(reference);
     ASSERT_GT(scale, 0);
     TSV_CHECK(MatAXPY(reference, -1.0, lines_product, DIFFERENT_NONZERO_PATTERN));
