@@ -37,6 +37,35 @@ inline double row_dot(const PetscScalar* values, const PetscInt* columns, PetscI
   return (s0 + s1) + (s2 + s3);
 }
 
+// Solves L D L^T d = rhs in place for a tridiagonal line, band as in
+// ColumnSmoother::Data::factor: band[2p] = 1 / D(p), band[2p + 1] = L(p, p - 1).
+// Each substitution is a chain of dependent multiply-subtracts that the matrix
+// streaming around it waits for; stepping two rows at a time,
+//   y(p + 1) = (r(p + 1) - L(p + 1) r(p)) + L(p + 1) L(p) y(p - 1),
+// halves the chain (the products of two factors do not depend on it).
+inline void solve_tridiagonal(const double* band, int length, double* rhs) {
+  if (length <= 0) return;
+  int p = 1;
+  for (; p + 1 < length; p += 2) {  // forward: y(p) = r(p) - L(p) y(p - 1)
+    const double l_p = band[2 * p + 1], l_next = band[2 * p + 3];
+    const double y_before = rhs[p - 1];
+    const double r_p = rhs[p];
+    rhs[p] = r_p - l_p * y_before;
+    rhs[p + 1] = (rhs[p + 1] - l_next * r_p) + (l_next * l_p) * y_before;
+  }
+  if (p < length) rhs[p] -= band[2 * p + 1] * rhs[p - 1];
+  for (int q = 0; q < length; ++q) rhs[q] *= band[2 * q];
+  p = length - 2;
+  for (; p >= 1; p -= 2) {  // backward: d(p) = z(p) - L(p + 1) d(p + 1)
+    const double l_above = band[2 * p + 3], l_p = band[2 * p + 1];
+    const double d_after = rhs[p + 1];
+    const double z_p = rhs[p];
+    rhs[p] = z_p - l_above * d_after;
+    rhs[p - 1] = (rhs[p - 1] - l_p * z_p) + (l_p * l_above) * d_after;
+  }
+  if (p == 0) rhs[0] -= band[3] * rhs[1];
+}
+
 bool type_begins_with(Mat a, const char* prefix) {
   MatType type = nullptr;
   TSV_CHECK(MatGetType(a, &type));
@@ -73,6 +102,10 @@ struct ColumnSmoother::Data {
 
   VecHandle ghost_values;   // off-rank x entries, in the off-diagonal block's column order
   VecScatterHandle gather;  // x -> ghost_values
+  // Per line: 1 when a row of the line couples to another rank's rows or is read by
+  // another rank's sweep. A sweep starts gathering x, works through the lines before
+  // the first such line while the messages travel, and waits for them only there.
+  std::vector<char> on_rank_boundary;
   std::int64_t global_line_count = 0;
   int global_max_bandwidth = 0;
   mutable std::vector<double> line_residual;  // scratch, longest line (no per-sweep allocation)
@@ -84,6 +117,9 @@ struct ColumnSmoother::Data {
   void factor_lines(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                     const std::vector<std::int32_t>& position);
   void build_ghost_gather(const PetscInt* ghost_columns);
+  void mark_rank_boundary_lines();
+  void sweep_line(std::size_t line, bool backward, const PetscScalar* b_data, PetscScalar* x_data,
+                  const SeqRows& diagonal, const SeqRows* off, const PetscScalar* ghosts) const;
   void solve_line(std::size_t line, double* rhs) const;
   void sweep(Vec b, Vec x, bool backward, bool use_ghosts) const;
 };
@@ -235,9 +271,7 @@ void ColumnSmoother::Data::solve_line(std::size_t line, double* rhs) const {
   const int b = bandwidth[line];
   const double* band = factor.data() + factor_offset[line];
   if (b == 1) {
-    for (int p = 1; p < length; ++p) rhs[p] -= band[2 * p + 1] * rhs[p - 1];
-    for (int p = 0; p < length; ++p) rhs[p] *= band[2 * p];
-    for (int p = length - 2; p >= 0; --p) rhs[p] -= band[2 * p + 3] * rhs[p + 1];
+    solve_tridiagonal(band, length, rhs);
     return;
   }
   const int width = b + 1;
@@ -258,52 +292,93 @@ void ColumnSmoother::Data::solve_line(std::size_t line, double* rhs) const {
   }
 }
 
+// Marks the lines that must wait for the gather of x: those with off-block entries
+// (they read ghost values) and those holding rows that another rank gathers (the
+// scatter may send straight from x's array, so they must not change before it ends).
+// The latter are found by scattering the ghost count back to the owners rather than
+// by assuming a structurally symmetric matrix.
+void ColumnSmoother::Data::mark_rank_boundary_lines() {
+  const std::size_t lines = layout.start.size() - 1;
+  on_rank_boundary.assign(lines, 0);
+  if (!off_block) return;
+  VecHandle readers;
+  TSV_CHECK(MatCreateVecs(matrix, readers.out(), nullptr));
+  TSV_CHECK(VecSet(readers, 0.0));
+  TSV_CHECK(VecSet(ghost_values, 1.0));
+  TSV_CHECK(VecScatterBegin(gather, ghost_values, readers, ADD_VALUES, SCATTER_REVERSE));
+  TSV_CHECK(VecScatterEnd(gather, ghost_values, readers, ADD_VALUES, SCATTER_REVERSE));
+  const SeqRows off(off_block);
+  const ConstVecArray read_elsewhere(readers);
+  for (std::size_t l = 0; l < lines; ++l)
+    for (std::int32_t k = layout.start[l]; k < layout.start[l + 1]; ++k) {
+      const auto row = layout.rows[static_cast<std::size_t>(k)];
+      if (off.end(row) > off.begin(row) || PetscRealPart(read_elsewhere[row]) != 0.0) {
+        on_rank_boundary[l] = 1;
+        break;
+      }
+    }
+}
+
+// Updates one line in correction form (see the top of the file). Rows are visited in
+// the sweep's direction so that a backward sweep streams the matrix backwards too: a
+// backward sweep that read each line's rows forwards jumped back a line's worth of
+// matrix at every line, which defeated the hardware prefetch and cost 2.5 times a
+// forward sweep. `off` and `ghosts` are null for a line without off-rank entries or
+// when the off-rank values are taken as zero.
+void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, const PetscScalar* b_data,
+                                      PetscScalar* x_data, const SeqRows& diagonal,
+                                      const SeqRows* off, const PetscScalar* ghosts) const {
+  const PetscInt* d_start = diagonal.row_start();
+  const PetscInt* d_columns = diagonal.columns();
+  const PetscScalar* d_values = diagonal.values();
+  double* residual = line_residual.data();
+  const std::int32_t first = layout.start[line];
+  const int length = layout.start[line + 1] - first;
+  const std::int32_t* line_rows = layout.rows.data() + first;
+  for (int step = 0; step < length; ++step) {
+    const int p = backward ? length - 1 - step : step;
+    const PetscInt i = line_rows[p];
+    double sum = PetscRealPart(b_data[i]);
+    sum -= row_dot(d_values, d_columns, d_start[i], d_start[i + 1], x_data);
+    if (off) sum -= row_dot(off->values(), off->columns(), off->begin(i), off->end(i), ghosts);
+    residual[p] = sum;
+  }
+  solve_line(line, residual);
+  for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
+}
+
 // One sweep over the lines; off-rank values of x are those at the start of the sweep
 // (or zero when !use_ghosts, for a zero initial guess).
 void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool use_ghosts) const {
   use_ghosts = use_ghosts && off_block != nullptr;
-  if (use_ghosts) {
-    TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
-    TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
-  }
   const SeqRows diagonal(diagonal_block);
-  const PetscInt* d_start = diagonal.row_start();
-  const PetscInt* d_columns = diagonal.columns();
-  const PetscScalar* d_values = diagonal.values();
   std::unique_ptr<SeqRows> off;
-  std::unique_ptr<ConstVecArray> ghosts;
-  if (use_ghosts) {
-    off = std::make_unique<SeqRows>(off_block);
-    ghosts = std::make_unique<ConstVecArray>(ghost_values);
-  }
+  if (use_ghosts) off = std::make_unique<SeqRows>(off_block);
   const ConstVecArray rhs(b);
   VecArray solution(x);
   const PetscScalar* b_data = rhs.data();
   PetscScalar* x_data = solution.data();
-  double* residual = line_residual.data();
-
+  // The gather reads x while the lines before the first boundary line are updated:
+  // none of their rows is sent (mark_rank_boundary_lines).
+  bool gathering = false;
+  std::unique_ptr<ConstVecArray> ghosts;
+  if (use_ghosts) {
+    TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+    gathering = true;
+  }
   const std::size_t lines = layout.start.size() - 1;
   for (std::size_t step = 0; step < lines; ++step) {
     const std::size_t line = backward ? lines - 1 - step : step;
-    const std::int32_t first = layout.start[line];
-    const int length = layout.start[line + 1] - first;
-    const std::int32_t* line_rows = layout.rows.data() + first;
-    for (int p = 0; p < length; ++p) {
-      const PetscInt i = line_rows[p];
-      double sum = PetscRealPart(b_data[i]);
-      sum -= row_dot(d_values, d_columns, d_start[i], d_start[i + 1], x_data);
-      if (use_ghosts) {
-        const PetscInt* o_start = off->row_start();
-        const PetscInt* o_columns = off->columns();
-        const PetscScalar* o_values = off->values();
-        const PetscScalar* g = ghosts->data();
-        sum -= row_dot(o_values, o_columns, o_start[i], o_start[i + 1], g);
-      }
-      residual[p] = sum;
+    const bool boundary = use_ghosts && on_rank_boundary[line];
+    if (boundary && gathering) {
+      TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+      gathering = false;
+      ghosts = std::make_unique<ConstVecArray>(ghost_values);
     }
-    solve_line(line, residual);
-    for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
+    sweep_line(line, backward, b_data, x_data, diagonal, boundary ? off.get() : nullptr,
+               boundary ? ghosts->data() : nullptr);
   }
+  if (gathering) TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
 }
 
 ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_unique<Data>()) {
@@ -341,6 +416,7 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
                                              : "ColumnSmoother: another rank rejected its line "
                                                "layout or one of its line blocks");
   if (d.off_block) d.build_ghost_gather(ghost_columns);
+  d.mark_rank_boundary_lines();
 
   // Collective totals for reporting, so every rank answers the same.
   auto local_lines = static_cast<std::int64_t>(d.layout.start.size() - 1);

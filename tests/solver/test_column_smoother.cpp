@@ -265,6 +265,25 @@ TEST(ColumnSmoother, DecoupledLinesAreSolvedExactlyBySymmetricAndForwardSweeps) 
   }
 }
 
+// The tridiagonal solve steps two rows at a time: lines of every length up to a few
+// pairs, odd and even, must still be solved exactly in both sweep directions.
+TEST(ColumnSmoother, TridiagonalLinesOfAnyLengthAreSolvedExactly) {
+  for (int length : {1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+    GridSpec spec;
+    spec.nx = 3, spec.ny = 2, spec.nz = length;
+    spec.cx = 0, spec.cy = 0, spec.cz = 3;
+    spec.dirichlet_bottoms = false;
+    Problem p = build_problem(spec, PETSC_COMM_WORLD);
+    ColumnSmoother smoother(p.a, p.layout);
+    EXPECT_EQ(smoother.max_bandwidth(), length > 1 ? 1 : 0);
+    VecHandle b = pattern_vector(p.a, 0.3), x = make_vector(p.a);
+    for (auto direction : {SweepDirection::forward, SweepDirection::backward}) {
+      smoother.smooth(b, x, direction, 1, true);
+      EXPECT_LT(relative_residual(p.a, b, x), 1e-13) << "line length " << length;
+    }
+  }
+}
+
 TEST(ColumnSmoother, PentadiagonalAndReorderedLinesAreSolvedExactly) {
   GridSpec spec;
   spec.nx = 3, spec.ny = 3, spec.nz = 41;
