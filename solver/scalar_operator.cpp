@@ -362,10 +362,14 @@ class MatrixAccumulator {
   template <std::size_t N>
   void add(const std::array<std::int32_t, N>& nodes,
            const std::array<std::array<double, N>, N>& values) {
+    // Global indices only for what PETSc's own insertion needs.
     std::array<PetscInt, N> global;
-    for (std::size_t k = 0; k < N; ++k)
-      global[k] = global_index_[static_cast<std::size_t>(nodes[k])];
+    auto fill_global = [&] {
+      for (std::size_t k = 0; k < N; ++k)
+        global[k] = global_index_[static_cast<std::size_t>(nodes[k])];
+    };
     if (!direct_) {
+      fill_global();
       TSV_CHECK(
           MatSetValues(matrix_, N, global.data(), N, global.data(), &values[0][0], ADD_VALUES));
       return;
@@ -375,22 +379,26 @@ class MatrixAccumulator {
     ColumnList diag_columns, off_columns;
     std::size_t diag_count = 0, off_count = 0;
     for (std::size_t k = 0; k < N; ++k) {
-      const PetscInt column = column_[static_cast<std::size_t>(nodes[k])];
+      const auto node = static_cast<std::size_t>(nodes[k]);
+      const PetscInt column = node < owned_ ? static_cast<PetscInt>(node) : column_[node];
       if (column >= 0) {
         insert_sorted(diag_columns, diag_count, {column, k});
       } else if (column != kNoColumn) {
         insert_sorted(off_columns, off_count, {-1 - column, k});
       }
     }
+    bool have_global = false;
     for (std::size_t a = 0; a < N; ++a) {
       const auto row = static_cast<std::size_t>(nodes[a]);
       if (row >= owned_) {
+        if (!have_global) fill_global();
+        have_global = true;
         TSV_CHECK(
             MatSetValues(matrix_, 1, &global[a], N, global.data(), values[a].data(), ADD_VALUES));
         continue;
       }
       if (diag_count + off_count != N) missing_entry();
-      add_row(diag_, row, diag_columns, diag_count, values[a].data());
+      add_row_hinted(diag_, row, diag_columns, diag_count, values[a].data(), diag_hints_[a]);
       add_row(off_, row, off_columns, off_count, values[a].data());
     }
   }
@@ -437,6 +445,37 @@ class MatrixAccumulator {
     list[i] = entry;
   }
 
+  // Relative positions in a row of a set's sorted columns: the last ones found
+  // for the set's node a. The next cell up a column of an extruded mesh has
+  // its entries at the same places in the next rows.
+  using Hint = std::array<PetscInt, kMaxSetNodes>;
+
+  // add_row, first trying the positions of `hint` (each checked to hold its
+  // column, so a stale hint costs only the search), which it updates.
+  static void add_row_hinted(const Block& block, std::size_t row, const ColumnList& columns,
+                             std::size_t count, const double* values, Hint& hint) {
+    if (count == 0) return;
+    const PetscInt start = block.start[row];
+    const PetscInt last = block.start[row + 1] - 1;  // (an empty row misses below)
+    bool found = last >= start;
+    std::array<PetscInt, kMaxSetNodes> at{};
+    for (std::size_t i = 0; found && i < count; ++i) {
+      at[i] = std::min(start + hint[i], last);
+      found = block.columns[at[i]] == columns[i].first;
+    }
+    if (!found) {
+      PetscInt position = start;
+      for (std::size_t i = 0; i < count; ++i) {
+        const PetscInt column = columns[i].first;
+        while (position <= last && block.columns[position] < column) ++position;
+        if (position > last || block.columns[position] != column) missing_entry();
+        at[i] = position;
+        hint[i] = position - start;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) block.values[at[i]] += values[columns[i].second];
+  }
+
   static void add_row(const Block& block, std::size_t row, const ColumnList& columns,
                       std::size_t count, const double* values) {
     if (count == 0) return;  // (a sequential matrix has no off-diagonal block)
@@ -462,6 +501,7 @@ class MatrixAccumulator {
   bool direct_ = false;
   PageArray<PetscInt> column_;
   Block diag_, off_;
+  std::array<Hint, kMaxSetNodes> diag_hints_{};
 };
 
 }  // namespace
@@ -642,38 +682,66 @@ MatHandle ScalarOperator::create_matrix() const {
   const std::size_t set_count = cell_count + pairs.size();
   constexpr std::size_t kSetNodes = 8;  // cells and interface pairs alike
 
-  // Node -> coupled sets (CSR).
+  // Node -> coupled sets (CSR): counts, starts, then each node's sets filled
+  // in at its start (which moves to the next node's start) and shifted back.
   PageArray<std::size_t> offset(local_count + 1);  // zero-filled
   for (std::size_t k = 0; k < set_count; ++k) {
     for (auto node : node_set(k)) ++offset[static_cast<std::size_t>(node) + 1];
   }
-  for (std::size_t i = 0; i < local_count; ++i) offset[i + 1] += offset[i];
-  PageArray<std::int32_t> members(offset[local_count]);  // set indices (< 2^31 cells per rank)
-  {
-    PageArray<std::size_t> fill(local_count);
-    std::copy(offset.data(), offset.data() + local_count, fill.data());
-    for (std::size_t k = 0; k < set_count; ++k) {
-      for (auto node : node_set(k))
-        members[fill[static_cast<std::size_t>(node)]++] = static_cast<std::int32_t>(k);
-    }
+  std::size_t most_sets = 0;  // of one node
+  for (std::size_t i = 0; i < local_count; ++i) {
+    most_sets = std::max(most_sets, offset[i + 1]);
+    offset[i + 1] += offset[i];
   }
-  // The distinct local nodes coupled to a row's node (a mark per node instead
-  // of sorting the sets' repeated nodes).
-  constexpr std::size_t kNoRow = std::numeric_limits<std::size_t>::max();
-  PageArray<std::size_t> last_row(local_count);
-  std::fill(last_row.data(), last_row.data() + local_count, kNoRow);
-  std::vector<std::int32_t> neighbours;
+  PageArray<std::int32_t> members(offset[local_count]);  // set indices (< 2^31 cells per rank)
+  for (std::size_t k = 0; k < set_count; ++k) {
+    for (auto node : node_set(k))
+      members[offset[static_cast<std::size_t>(node)]++] = static_cast<std::int32_t>(k);
+  }
+  for (std::size_t i = local_count; i > 0; --i) offset[i] = offset[i - 1];
+  offset[0] = 0;
+  // The distinct local nodes coupled to a row's node: a mark per node (the
+  // last row that listed it; rows are < 2^31, see the constructor) instead of
+  // sorting the sets' repeated nodes, written without a branch.
+  PageArray<std::int32_t> last_row(local_count);
+  std::fill(last_row.data(), last_row.data() + local_count, -1);
+  std::vector<std::int32_t> neighbour_buffer(most_sets * kSetNodes);
+  std::span<const std::int32_t> neighbours;
   auto row_neighbours = [&](std::size_t row) {
-    neighbours.clear();
+    const auto mark = static_cast<std::int32_t>(row);
+    std::int32_t* out = neighbour_buffer.data();
+    std::size_t count = 0;
     for (std::size_t m = offset[row]; m < offset[row + 1]; ++m) {
       for (auto node : node_set(static_cast<std::size_t>(members[m]))) {
-        const auto k = static_cast<std::size_t>(node);
-        if (last_row[k] != row) {
-          last_row[k] = row;
-          neighbours.push_back(node);
-        }
+        auto& last = last_row[static_cast<std::size_t>(node)];
+        out[count] = node;
+        count += last != mark ? 1 : 0;
+        last = mark;
       }
     }
+    neighbours = {out, count};
+  };
+  // The same, sorted. Along a line of an extruded mesh a row's neighbours are
+  // mostly the previous row's plus one (the nodes one level up): checked
+  // against the marks (as many, and each of those is listed), which spares
+  // most rows the sort.
+  std::vector<std::int32_t> sorted;
+  std::optional<std::size_t> sorted_row;  // whose neighbours `sorted` holds
+  auto sorted_neighbours = [&](std::size_t row) {
+    row_neighbours(row);
+    const auto mark = static_cast<std::int32_t>(row);
+    bool shifted = sorted_row && *sorted_row + 1 == row && sorted.size() == neighbours.size();
+    for (std::size_t i = 0; shifted && i < sorted.size(); ++i) {
+      const auto next = static_cast<std::size_t>(sorted[i]) + 1;
+      shifted = next < local_count && last_row[next] == mark;
+    }
+    if (shifted) {
+      for (auto& node : sorted) ++node;
+    } else {
+      sorted.assign(neighbours.begin(), neighbours.end());
+      std::sort(sorted.begin(), sorted.end());
+    }
+    sorted_row = row;
   };
 
   // Rows of ghost nodes get entries from this rank's cells: send their columns
@@ -703,10 +771,10 @@ MatHandle ScalarOperator::create_matrix() const {
   // the off-diagonal block, each sorted.
   std::vector<PetscInt> diag_columns, off_columns;
   auto row_columns = [&](std::size_t row, std::size_t& next_remote) {
-    row_neighbours(row);
+    sorted_neighbours(row);
     diag_columns.clear();
     off_columns.clear();
-    for (auto node : neighbours) {
+    for (auto node : sorted) {
       const auto k = static_cast<std::size_t>(node);
       if (k < owned) {
         diag_columns.push_back(static_cast<PetscInt>(node));
@@ -728,9 +796,11 @@ MatHandle ScalarOperator::create_matrix() const {
       }
       merged = true;
     }
-    std::sort(diag_columns.begin(), diag_columns.end());
+    // Local order is the diagonal block's order; ghosts' local order need not
+    // be their global one.
     std::sort(off_columns.begin(), off_columns.end());
     if (merged) {
+      std::sort(diag_columns.begin(), diag_columns.end());
       diag_columns.erase(std::unique(diag_columns.begin(), diag_columns.end()), diag_columns.end());
       off_columns.erase(std::unique(off_columns.begin(), off_columns.end()), off_columns.end());
     }
