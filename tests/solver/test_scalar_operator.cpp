@@ -28,6 +28,16 @@ BoxMeshSpec distorted_box() {
   return spec;
 }
 
+// The distorted box with a doubled-node interface between its two layers.
+BoxMeshSpec split_box(int cells_x, int cells_y, int lower_cells, int upper_cells) {
+  BoxMeshSpec box = distorted_box();
+  box.cells_x = cells_x;
+  box.cells_y = cells_y;
+  box.layers = {{"lower", "a", 0.4, lower_cells}, {"upper", "b", 0.6, upper_cells}};
+  box.doubled_interfaces = {0};
+  return box;
+}
+
 // Dirichlet nodes on every exterior surface, with values from `exact`.
 std::vector<DirichletNode> boundary_nodes(const mesh::LocalMesh& m,
                                           const std::function<double(const Vec3&)>& exact) {
@@ -90,11 +100,7 @@ TEST(ScalarOperator, PatchTestReproducesLinearFieldOnDistortedMesh) {
 // faces, vertical prisms (distortion 0) and general cells, and after
 // assembling twice.
 double assembly_difference(double distortion) {
-  BoxMeshSpec box = distorted_box();
-  box.cells_x = 4;
-  box.cells_y = 3;
-  box.layers = {{"lower", "a", 0.4, 3}, {"upper", "b", 0.6, 4}};
-  box.doubled_interfaces = {0};
+  BoxMeshSpec box = split_box(4, 3, 3, 4);
   box.distortion = distortion;
   const mesh::LocalMesh m = testing::build_box_mesh(box, PETSC_COMM_WORLD);
   ScalarOperatorSpec spec;
@@ -153,11 +159,7 @@ TEST(ScalarOperator, NonlinearJacobianWithLumpedCapacityMatchesFiniteDifferences
 }
 
 double jacobian_defect(bool lumped_capacity) {
-  BoxMeshSpec box = distorted_box();
-  box.cells_x = 3;
-  box.cells_y = 2;
-  box.layers = {{"lower", "a", 0.4, 1}, {"upper", "b", 0.6, 2}};
-  box.doubled_interfaces = {0};
+  const BoxMeshSpec box = split_box(3, 2, 1, 2);
   const mesh::LocalMesh m = testing::build_box_mesh(box, PETSC_COMM_WORLD);
   ScalarOperatorSpec spec;
   spec.nonlinear = true;
