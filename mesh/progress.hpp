@@ -20,6 +20,9 @@ class Progress {
   // A step that starts or finishes.
   void step(const std::string& message) const {
     if (!enabled_) return;
+    // Tables go to stdout: flushed first, so that a log of both streams (2>&1)
+    // does not cut a table line with a progress message.
+    std::fflush(stdout);
     std::fprintf(stderr, "[%8.1f s] %s\n", elapsed(), message.c_str());
     std::fflush(stderr);
   }
@@ -32,6 +35,7 @@ class Progress {
     if (what == last_what_ && tenth == last_tenth_) return;
     last_what_ = what;
     last_tenth_ = tenth;
+    std::fflush(stdout);  // as in step()
     std::fprintf(stderr, "[%8.1f s] %s: %d%%\n", elapsed(), what.c_str(), percent_done);
     std::fflush(stderr);
   }
