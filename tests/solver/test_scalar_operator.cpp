@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "solver/linear_solve.hpp"
@@ -38,6 +39,16 @@ BoxMeshSpec split_box(int cells_x, int cells_y, int lower_cells, int upper_cells
   return box;
 }
 
+// A constant anisotropic k per material: `lower` in material 0, `upper` elsewhere.
+std::function<DiffusionValue(const PointContext&)> diffusion_by_material(const mesh::LocalMesh& m,
+                                                                         Vec3 lower, Vec3 upper) {
+  return [&m, lower, upper](const PointContext& p) {
+    DiffusionValue k;
+    k.value = m.cell_material[static_cast<std::size_t>(p.cell)] == 0 ? lower : upper;
+    return k;
+  };
+}
+
 // Dirichlet nodes on every exterior surface, with values from `exact`.
 std::vector<DirichletNode> boundary_nodes(const mesh::LocalMesh& m,
                                           const std::function<double(const Vec3&)>& exact) {
@@ -57,12 +68,7 @@ TEST(ScalarOperator, PatchTestReproducesLinearFieldOnDistortedMesh) {
   const mesh::LocalMesh m = testing::build_box_mesh(distorted_box(), PETSC_COMM_WORLD);
   auto exact = [](const Vec3& x) { return 1.0 + 2.0 * x[0] - 3.0 * x[1] + 0.5 * x[2]; };
   ScalarOperatorSpec spec;
-  spec.diffusion = [&m](const PointContext& p) {
-    DiffusionValue k;
-    k.value =
-        m.cell_material[static_cast<std::size_t>(p.cell)] == 0 ? Vec3{1, 2, 3} : Vec3{1, 2, 3};
-    return k;
-  };
+  spec.diffusion = diffusion_by_material(m, Vec3{1, 2, 3}, Vec3{1, 2, 3});
   spec.dirichlet = boundary_nodes(m, exact);
   ScalarOperator op(m, spec, PETSC_COMM_WORLD);
   MatHandle a = op.create_matrix();
@@ -104,12 +110,7 @@ double assembly_difference(double distortion) {
   box.distortion = distortion;
   const mesh::LocalMesh m = testing::build_box_mesh(box, PETSC_COMM_WORLD);
   ScalarOperatorSpec spec;
-  spec.diffusion = [&m](const PointContext& p) {
-    DiffusionValue k;
-    k.value =
-        m.cell_material[static_cast<std::size_t>(p.cell)] == 0 ? Vec3{1, 2, 3} : Vec3{0.5, 0.25, 4};
-    return k;
-  };
+  spec.diffusion = diffusion_by_material(m, Vec3{1, 2, 3}, Vec3{0.5, 0.25, 4});
   for (std::size_t c = 0; c < m.cells.size(); ++c) {
     if (m.cell_zinterval[c] == 0) spec.robin.push_back({static_cast<std::int32_t>(c), 0, 5.0, 0.3});
   }
