@@ -139,42 +139,41 @@ CoarseNumbering number_coarse_rows(const std::vector<std::int64_t>& keys, std::i
 MatHandle assemble_restriction(Mat fine_matrix, const LineStructure& fine, const CsrMatrix& p2,
                                const CoarseNumbering& numbering) {
   MPI_Comm comm = comm_of(fine_matrix);
-  int rank = 0, rank_count = 1;
+  int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &rank_count);
   PetscInt fine_begin = 0, fine_end = 0;
   TSV_CHECK(MatGetOwnershipRange(fine_matrix, &fine_begin, &fine_end));
   const auto fine_rows = static_cast<PetscInt>(fine.footprint_node.size());
   const PetscInt owned = numbering.owned_end - numbering.owned_begin;
+  const CsrMatrix p2_transposed = transpose(p2);
 
-  // Exact preallocation: one entry per fine row and P2 entry, counted where the fine
-  // row lies; entries in rows owned elsewhere are summed onto their owners.
+  // Preallocation without communication: the diagonal block of an owned row (J, s)
+  // holds one entry per local fine row (i, s) that J interpolates to, counted exactly;
+  // the rest of the fine lines of P2's column J bound its off-diagonal block (exact
+  // unless such a line lacks slot s).
   std::vector<PetscInt> diagonal_count(owned, 0), off_count(owned, 0);
-  std::vector<PetscInt> elsewhere_count(static_cast<std::size_t>(numbering.global_count), 0);
   for (PetscInt r = 0; r < fine_rows; ++r) {
     const std::int32_t node = fine.footprint_node[r];
     for (std::int32_t k = p2.row_start[node]; k < p2.row_start[node + 1]; ++k) {
       const std::int32_t line = p2.column[k];
-      const PetscInt row = numbering.index(line, fine.slot[r]);
-      if (numbering.line_owner[line] == rank) {
-        ++diagonal_count[row - numbering.owned_begin];
-      } else {
-        ++elsewhere_count[row];
-      }
+      if (numbering.line_owner[line] == rank)
+        ++diagonal_count[numbering.index(line, fine.slot[r]) - numbering.owned_begin];
     }
   }
-  std::vector<int> owned_counts(static_cast<std::size_t>(rank_count));
-  const int owned_rows = static_cast<int>(owned);
-  MPI_Allgather(&owned_rows, 1, MPI_INT, owned_counts.data(), 1, MPI_INT, comm);
-  MPI_Reduce_scatter(elsewhere_count.data(), off_count.data(), owned_counts.data(), MPIU_INT,
-                     MPI_SUM, comm);
-  elsewhere_count = std::vector<PetscInt>();
+  const auto line_count = static_cast<std::int32_t>(numbering.line_owner.size());
+  for (std::int32_t line = 0; line < line_count; ++line) {
+    if (numbering.line_owner[line] != rank) continue;
+    const PetscInt interpolated = p2_transposed.row_start[line + 1] - p2_transposed.row_start[line];
+    const PetscInt first = numbering.line_first[line] - numbering.owned_begin;
+    const std::int32_t slots = numbering.slot_start[line + 1] - numbering.slot_start[line];
+    for (PetscInt row = first; row < first + slots; ++row)
+      off_count[row] = std::max<PetscInt>(0, interpolated - diagonal_count[row]);
+  }
 
   MatHandle restriction;
   TSV_CHECK(MatCreateAIJ(comm, owned, fine_rows, numbering.global_count, PETSC_DETERMINE, 0,
                          diagonal_count.data(), 0, off_count.data(), restriction.out()));
   const RowsByLine lines = rows_by_line(fine);
-  const CsrMatrix p2_transposed = transpose(p2);
   struct LocalLine {
     std::int32_t first_row, line;
     double weight;
