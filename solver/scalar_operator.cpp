@@ -445,48 +445,55 @@ class MatrixAccumulator {
     list[i] = entry;
   }
 
-  // Relative positions in a row of a set's sorted columns: the last ones found
-  // for the set's node a. The next cell up a column of an extruded mesh has
-  // its entries at the same places in the next rows.
-  using Hint = std::array<PetscInt, kMaxSetNodes>;
+  // Positions in a block's CSR arrays of a row's entries, one per column of a set.
+  using Positions = std::array<PetscInt, kMaxSetNodes>;
 
-  // add_row, first trying the positions of `hint` (each checked to hold its
-  // column, so a stale hint costs only the search), which it updates.
-  static void add_row_hinted(const Block& block, std::size_t row, const ColumnList& columns,
-                             std::size_t count, const double* values, Hint& hint) {
-    if (count == 0) return;
-    const PetscInt start = block.start[row];
-    const PetscInt last = block.start[row + 1] - 1;  // (an empty row misses below)
-    bool found = last >= start;
-    std::array<PetscInt, kMaxSetNodes> at{};
-    for (std::size_t i = 0; found && i < count; ++i) {
-      at[i] = std::min(start + hint[i], last);
-      found = block.columns[at[i]] == columns[i].first;
-    }
-    if (!found) {
-      PetscInt position = start;
-      for (std::size_t i = 0; i < count; ++i) {
-        const PetscInt column = columns[i].first;
-        while (position <= last && block.columns[position] < column) ++position;
-        if (position > last || block.columns[position] != column) missing_entry();
-        at[i] = position;
-        hint[i] = position - start;
-      }
-    }
-    for (std::size_t i = 0; i < count; ++i) block.values[at[i]] += values[columns[i].second];
-  }
-
-  static void add_row(const Block& block, std::size_t row, const ColumnList& columns,
-                      std::size_t count, const double* values) {
-    if (count == 0) return;  // (a sequential matrix has no off-diagonal block)
+  // Where each of `columns` (sorted) lies in the block's row (sorted): one merge walk.
+  static void find_positions(const Block& block, std::size_t row, const ColumnList& columns,
+                             std::size_t count, Positions& at) {
     PetscInt position = block.start[row];
     const PetscInt end = block.start[row + 1];
     for (std::size_t i = 0; i < count; ++i) {
       const PetscInt column = columns[i].first;
       while (position < end && block.columns[position] < column) ++position;
       if (position == end || block.columns[position] != column) missing_entry();
-      block.values[position] += values[columns[i].second];
+      at[i] = position;
     }
+  }
+
+  static void add_at(const Block& block, const Positions& at, const ColumnList& columns,
+                     std::size_t count, const double* values) {
+    for (std::size_t i = 0; i < count; ++i) block.values[at[i]] += values[columns[i].second];
+  }
+
+  // add_row, first trying the positions of `hint` relative to the row's start: the
+  // last ones found for the set's node a, since the next cell up a column of an
+  // extruded mesh has its entries at the same places in the next rows. Each is
+  // checked to hold its column, so a stale hint costs only the search.
+  static void add_row_hinted(const Block& block, std::size_t row, const ColumnList& columns,
+                             std::size_t count, const double* values, Positions& hint) {
+    if (count == 0) return;
+    const PetscInt start = block.start[row];
+    const PetscInt last = block.start[row + 1] - 1;  // (an empty row misses below)
+    bool found = last >= start;
+    Positions at{};
+    for (std::size_t i = 0; found && i < count; ++i) {
+      at[i] = std::min(start + hint[i], last);
+      found = block.columns[at[i]] == columns[i].first;
+    }
+    if (!found) {
+      find_positions(block, row, columns, count, at);
+      for (std::size_t i = 0; i < count; ++i) hint[i] = at[i] - start;
+    }
+    add_at(block, at, columns, count, values);
+  }
+
+  static void add_row(const Block& block, std::size_t row, const ColumnList& columns,
+                      std::size_t count, const double* values) {
+    if (count == 0) return;  // (a sequential matrix has no off-diagonal block)
+    Positions at{};
+    find_positions(block, row, columns, count, at);
+    add_at(block, at, columns, count, values);
   }
 
   [[noreturn]] static void missing_entry() {
@@ -501,7 +508,7 @@ class MatrixAccumulator {
   bool direct_ = false;
   PageArray<PetscInt> column_;
   Block diag_, off_;
-  std::array<Hint, kMaxSetNodes> diag_hints_{};
+  std::array<Positions, kMaxSetNodes> diag_hints_{};
 };
 
 }  // namespace
