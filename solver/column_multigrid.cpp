@@ -545,8 +545,12 @@ double nonzeros(Mat a) {
   return info.nz_used;
 }
 
-void configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines, int sweeps) {
-  auto smoother = std::make_shared<const ColumnSmoother>(a, line_layout(lines));
+// Returns whether the pre-smoother leaves the level's residual.
+bool configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines, int sweeps,
+                         bool residual_from_sweep) {
+  auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines));
+  const bool sweep_residual =
+      residual_from_sweep && sweeps == 1 && install_line_residual(pc, petsc_level, a, smoother);
   KSP down = nullptr, up = nullptr;
   TSV_CHECK(PCMGGetSmootherDown(pc, petsc_level, &down));
   TSV_CHECK(PCMGGetSmootherUp(pc, petsc_level, &up));
@@ -561,6 +565,7 @@ void configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lin
     TSV_CHECK(KSPGetPC(ksp, &smoother_pc));
     install_column_smoother(smoother_pc, smoother, direction);
   }
+  return sweep_residual;
 }
 
 // The coarsest level keeps every TSV core apart (see assemble_couplings), so it can
@@ -613,6 +618,8 @@ ColumnMultigridOptions column_multigrid_options(const std::string& prefix) {
       prefix, "-column_mg_coarse_factor_rows", options.largest_factored_coarse_rows));
   options.smoothing_sweeps =
       static_cast<int>(integer_option(prefix, "-column_mg_sweeps", options.smoothing_sweeps));
+  options.residual_from_sweep =
+      bool_option(prefix, "-column_mg_sweep_residual", options.residual_from_sweep);
   options.coarse_strength_threshold =
       real_option(prefix, "-column_mg_coarse_threshold", options.coarse_strength_threshold);
   options.follower_row_fraction =
@@ -693,7 +700,9 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
       configure_coarse_solve(pc, level_matrix, options.largest_factored_coarse_rows);
     } else {
       ScopedLogStage stage("column_mg: line factors");
-      configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines, options.smoothing_sweeps);
+      if (configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines,
+                              options.smoothing_sweeps, options.residual_from_sweep))
+        ++summary.levels_with_sweep_residual;
       TSV_CHECK(PCMGSetInterpolation(pc, petsc_level, prolongators[l]));
     }
   }

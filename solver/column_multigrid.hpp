@@ -42,6 +42,10 @@ struct ColumnMultigridOptions {
   // The coarsest level is factored up to this many rows, else solved by BoomerAMG.
   std::int32_t largest_factored_coarse_rows = 20000;
   int smoothing_sweeps = 1;  // line Gauss-Seidel sweeps before and after each correction
+  // The pre-smoothing sweep leaves the residual behind (ColumnSmoother::
+  // enable_residual_output) instead of PCMG computing it with MatResidual: the same
+  // V-cycle up to rounding, one pass over each level's matrix fewer.
+  bool residual_from_sweep = true;
   double coarse_strength_threshold = -1;  // below the finest level; < 0: as the finest
   // A row whose in-plane couplings are all below this fraction of its diagonal (it
   // follows its line in the smoother) has no say in the strength of its line's couplings.
@@ -50,8 +54,8 @@ struct ColumnMultigridOptions {
 };
 
 // Reads "-<prefix>column_mg_*" options over the defaults: levels, coarsest_nodes,
-// coarse_factor_rows, sweeps, threshold, coarse_threshold, follower_fraction,
-// smooth_prolongator, drop_tolerance.
+// coarse_factor_rows, sweeps, sweep_residual, threshold, coarse_threshold,
+// follower_fraction, smooth_prolongator, drop_tolerance.
 ColumnMultigridOptions column_multigrid_options(const std::string& prefix);
 
 struct ColumnMultigridSummary {
@@ -59,6 +63,7 @@ struct ColumnMultigridSummary {
   std::vector<std::int64_t> level_rows;   // global rows per level, finest first
   std::vector<std::int32_t> level_lines;  // footprint nodes (lines) per level
   double operator_complexity = 0;         // nonzeros of all levels / the fine matrix's
+  int levels_with_sweep_residual = 0;     // levels whose residual the pre-smoother leaves
 };
 
 // Makes `pc` (whose operator is `a`, an assembled symmetric positive definite AIJ

@@ -110,6 +110,24 @@ struct ColumnSmoother::Data {
   int global_max_bandwidth = 0;
   mutable std::vector<double> line_residual;  // scratch, longest line (no per-sweep allocation)
 
+  // When every rank's lines are runs of consecutive rows in row order (the mesher's
+  // numbering and the coarse levels'), a row's sorted columns in the diagonal block
+  // begin with the lines before its own: per row, where its own line's columns begin.
+  // A forward sweep from zero then reads only those (the rest multiplies zeros), and
+  // can leave r = b - A x behind at no extra matrix traffic (see sweep_line).
+  bool lines_follow_rows = false;        // on every rank
+  std::vector<PetscInt> own_line_begin;  // per owned row
+  Vec residual_output = nullptr;         // enable_residual_output's vector (referenced)
+  // The last sweep that left the residual: its b, x and r and their states after it.
+  struct LeftResidual {
+    Vec b = nullptr, x = nullptr, r = nullptr;
+    PetscObjectState b_state = -1, x_state = -1, r_state = -1;
+  };
+  mutable LeftResidual left_residual;
+
+  ~Data() {
+    if (residual_output) VecDestroy(&residual_output);
+  }
   void check_layout() const;
   void index_and_factor_lines();
   void compute_bandwidths(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
@@ -118,10 +136,14 @@ struct ColumnSmoother::Data {
                     const std::vector<std::int32_t>& position);
   void build_ghost_gather(const PetscInt* ghost_columns);
   void mark_rank_boundary_lines();
-  void sweep_line(std::size_t line, bool backward, const PetscScalar* b_data, PetscScalar* x_data,
-                  const SeqRows& diagonal, const SeqRows* off, const PetscScalar* ghosts) const;
+  bool find_own_line_begins();
+  void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
+                  PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
+                  const SeqRows* off, const PetscScalar* ghosts) const;
   void solve_line(std::size_t line, double* rhs) const;
-  void sweep(Vec b, Vec x, bool backward, bool use_ghosts) const;
+  void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
+  void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
+  void subtract_off_rank_couplings(Vec x, Vec r) const;
 };
 
 void ColumnSmoother::Data::check_layout() const {
@@ -325,12 +347,20 @@ void ColumnSmoother::Data::mark_rank_boundary_lines() {
 // matrix at every line, which defeated the hardware prefetch and cost 2.5 times a
 // forward sweep. `off` and `ghosts` are null for a line without off-rank entries or
 // when the off-rank values are taken as zero.
-void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, const PetscScalar* b_data,
-                                      PetscScalar* x_data, const SeqRows& diagonal,
+//
+// Forward from zero with lines_follow_rows, a row reads only the lines before its own.
+// With r_data as well, the line then hands its new values to the residual of those
+// lines' rows, by symmetry from the same entries while they are still in cache:
+// r_j = -sum a_ji x_i over the rows i of the later lines, which is b_j - (A x)_j on this
+// rank once every line is done, because line j's solve made the rest of it zero.
+void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from_zero,
+                                      const PetscScalar* b_data, PetscScalar* x_data,
+                                      PetscScalar* r_data, const SeqRows& diagonal,
                                       const SeqRows* off, const PetscScalar* ghosts) const {
   const PetscInt* d_start = diagonal.row_start();
   const PetscInt* d_columns = diagonal.columns();
   const PetscScalar* d_values = diagonal.values();
+  const bool earlier_lines_only = from_zero && !backward && lines_follow_rows;
   double* residual = line_residual.data();
   const std::int32_t first = layout.start[line];
   const int length = layout.start[line + 1] - first;
@@ -338,26 +368,45 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, const Pet
   for (int step = 0; step < length; ++step) {
     const int p = backward ? length - 1 - step : step;
     const PetscInt i = line_rows[p];
+    const PetscInt end =
+        earlier_lines_only ? own_line_begin[static_cast<std::size_t>(i)] : d_start[i + 1];
     double sum = PetscRealPart(b_data[i]);
-    sum -= row_dot(d_values, d_columns, d_start[i], d_start[i + 1], x_data);
+    sum -= row_dot(d_values, d_columns, d_start[i], end, x_data);
     if (off) sum -= row_dot(off->values(), off->columns(), off->begin(i), off->end(i), ghosts);
     residual[p] = sum;
   }
   solve_line(line, residual);
   for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
+  if (!r_data || !earlier_lines_only) return;
+  for (int p = 0; p < length; ++p) {
+    const PetscInt i = line_rows[p];
+    r_data[i] = 0;  // no later line has reached it yet
+    const double x_i = PetscRealPart(x_data[i]);
+    const PetscInt end = own_line_begin[static_cast<std::size_t>(i)];
+    for (PetscInt k = d_start[i]; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
+  }
 }
 
 // One sweep over the lines; off-rank values of x are those at the start of the sweep
-// (or zero when !use_ghosts, for a zero initial guess).
-void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool use_ghosts) const {
-  use_ghosts = use_ghosts && off_block != nullptr;
+// (or zero when from_zero: x is zero at the start). With r (a forward sweep from zero
+// with lines_follow_rows only), r = b - A x is left behind as well.
+void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const {
+  sweep_lines(b, x, backward, from_zero, r);
+  if (r) subtract_off_rank_couplings(x, r);
+}
+
+void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const {
+  const bool use_ghosts = !from_zero && off_block != nullptr;
   const SeqRows diagonal(diagonal_block);
   std::unique_ptr<SeqRows> off;
   if (use_ghosts) off = std::make_unique<SeqRows>(off_block);
   const ConstVecArray rhs(b);
   VecArray solution(x);
+  std::unique_ptr<VecArray> residual;
+  if (r) residual = std::make_unique<VecArray>(r);
   const PetscScalar* b_data = rhs.data();
   PetscScalar* x_data = solution.data();
+  PetscScalar* r_data = r ? residual->data() : nullptr;
   // The gather reads x while the lines before the first boundary line are updated:
   // none of their rows is sent (mark_rank_boundary_lines).
   bool gathering = false;
@@ -375,10 +424,47 @@ void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool use_ghosts) c
       gathering = false;
       ghosts = std::make_unique<ConstVecArray>(ghost_values);
     }
-    sweep_line(line, backward, b_data, x_data, diagonal, boundary ? off.get() : nullptr,
-               boundary ? ghosts->data() : nullptr);
+    sweep_line(line, backward, from_zero, b_data, x_data, r_data, diagonal,
+               boundary ? off.get() : nullptr, boundary ? ghosts->data() : nullptr);
   }
   if (gathering) TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+}
+
+// r_i -= sum over other ranks' rows g of a_ig x_g, with x as the sweep left it (the
+// sweep took those values as zero).
+void ColumnSmoother::Data::subtract_off_rank_couplings(Vec x, Vec r) const {
+  if (!off_block) return;
+  TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+  TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+  const SeqRows off(off_block);
+  const ConstVecArray ghosts(ghost_values);
+  VecArray residual(r);
+  PetscScalar* r_data = residual.data();
+  for (std::size_t l = 0; l + 1 < layout.start.size(); ++l) {
+    if (!on_rank_boundary[l]) continue;
+    for (std::int32_t k = layout.start[l]; k < layout.start[l + 1]; ++k) {
+      const auto i = layout.rows[static_cast<std::size_t>(k)];
+      r_data[i] -= row_dot(off.values(), off.columns(), off.begin(i), off.end(i), ghosts.data());
+    }
+  }
+}
+
+// Whether this rank's lines are runs of consecutive rows in row order; if so, fills
+// own_line_begin from the sorted columns of each row.
+bool ColumnSmoother::Data::find_own_line_begins() {
+  for (std::size_t k = 0; k < layout.rows.size(); ++k)
+    if (layout.rows[k] != static_cast<std::int32_t>(k)) return false;
+  const SeqRows diagonal(diagonal_block);
+  own_line_begin.resize(static_cast<std::size_t>(owned_rows));
+  const PetscInt* columns = diagonal.columns();
+  for (std::size_t l = 0; l + 1 < layout.start.size(); ++l) {
+    const PetscInt first = layout.start[l];
+    for (PetscInt i = first; i < layout.start[l + 1]; ++i)
+      own_line_begin[static_cast<std::size_t>(i)] = static_cast<PetscInt>(
+          std::lower_bound(columns + diagonal.begin(i), columns + diagonal.end(i), first) -
+          columns);
+  }
+  return true;
 }
 
 ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_unique<Data>()) {
@@ -417,6 +503,13 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
                                                "layout or one of its line blocks");
   if (d.off_block) d.build_ghost_gather(ghost_columns);
   d.mark_rank_boundary_lines();
+  // The row parts are used only when every rank has them: the residual after a sweep
+  // from zero is collective.
+  int local_follow = d.find_own_line_begins() ? 1 : 0, all_follow = 0;
+  if (MPI_Allreduce(&local_follow, &all_follow, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
+    throw PetscError("ColumnSmoother: MPI_Allreduce of the row order failed");
+  d.lines_follow_rows = all_follow == 1;
+  if (!d.lines_follow_rows) d.own_line_begin = {};
 
   // Collective totals for reporting, so every rank answers the same.
   auto local_lines = static_cast<std::int64_t>(d.layout.start.size() - 1);
@@ -430,23 +523,67 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
 
 ColumnSmoother::~ColumnSmoother() = default;
 
+// A documented public function that PETSc 3.18 declares only in its private
+// petscimpl.h (3.19 moved it to petscsys.h); the library exports it either way.
+extern "C" PetscErrorCode PetscObjectStateGet(PetscObject, PetscObjectState*);
+
+namespace {
+
+PetscObjectState object_state(Vec v) {
+  PetscObjectState state = 0;
+  TSV_CHECK(PetscObjectStateGet(reinterpret_cast<PetscObject>(v), &state));
+  return state;
+}
+
+}  // namespace
+
 void ColumnSmoother::smooth(Vec b, Vec x, SweepDirection direction, int sweeps,
                             bool x_is_zero) const {
   const Data& d = *data_;
+  d.left_residual = {};
   if (sweeps <= 0) return;
   ScopedLogEvent event("ColumnSweeps");
   if (x_is_zero) TSV_CHECK(VecSet(x, 0.0));
+  const bool leave_residual = d.residual_output && direction == SweepDirection::forward &&
+                              sweeps == 1 && x_is_zero && b != d.residual_output &&
+                              x != d.residual_output;
+  Vec r = leave_residual ? d.residual_output : nullptr;
   bool first = true;
   for (int s = 0; s < sweeps; ++s) {
     if (direction != SweepDirection::backward) {
-      d.sweep(b, x, false, !(first && x_is_zero));
+      d.sweep(b, x, false, first && x_is_zero, r);
       first = false;
     }
     if (direction != SweepDirection::forward) {
-      d.sweep(b, x, true, !(first && x_is_zero));
+      d.sweep(b, x, true, first && x_is_zero, nullptr);
       first = false;
     }
   }
+  if (leave_residual)
+    d.left_residual = {b, x, r, object_state(b), object_state(x), object_state(r)};
+}
+
+bool ColumnSmoother::enable_residual_output(Vec r) {
+  Data& d = *data_;
+  if (!d.lines_follow_rows) return false;
+  TSV_CHECK(PetscObjectReference(reinterpret_cast<PetscObject>(r)));
+  if (d.residual_output) TSV_CHECK(VecDestroy(&d.residual_output));
+  d.residual_output = r;
+  return true;
+}
+
+bool ColumnSmoother::holds_residual(Vec b, Vec x, Vec r) const {
+  const Data& d = *data_;
+  const Data::LeftResidual& left = d.left_residual;
+  int local_holds = left.r != nullptr && b == left.b && x == left.x && r == left.r &&
+                            object_state(b) == left.b_state && object_state(x) == left.x_state &&
+                            object_state(r) == left.r_state
+                        ? 1
+                        : 0;
+  int all_hold = 0;
+  if (MPI_Allreduce(&local_holds, &all_hold, 1, MPI_INT, MPI_MIN, comm_of(d.matrix)) != MPI_SUCCESS)
+    throw PetscError("ColumnSmoother: MPI_Allreduce of the residual check failed");
+  return all_hold == 1;
 }
 
 std::int64_t ColumnSmoother::line_count() const {
@@ -516,9 +653,64 @@ PetscErrorCode destroy_smoother_context(PC pc) {
   PetscFunctionReturn(0);
 }
 
+// The PCMG residual of a level. PCMG passes the matrix it took from the level's
+// smoother (PETSc 3.18 replaces any other matrix given to PCMGSetResidual), so the
+// smoother travels composed on that matrix under this name.
+constexpr const char* kResidualKey = "tsvfield_line_residual";
+
+struct ResidualContext {
+  std::weak_ptr<const ColumnSmoother> smoother;  // owned by the level's smoother PCs
+};
+
+PetscErrorCode line_residual(Mat a, Vec b, Vec x, Vec r) {
+  PetscFunctionBeginUser;
+  PetscObject container = nullptr;
+  PetscCall(PetscObjectQuery(reinterpret_cast<PetscObject>(a), kResidualKey, &container));
+  bool done = false;
+  if (container) {
+    void* raw = nullptr;
+    PetscCall(PetscContainerGetPointer(reinterpret_cast<PetscContainer>(container), &raw));
+    try {
+      const auto smoother = static_cast<const ResidualContext*>(raw)->smoother.lock();
+      done = smoother && smoother->holds_residual(b, x, r);
+    } catch (const std::exception& error) {
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", error.what());
+    }
+  }
+  if (!done) PetscCall(MatResidual(a, b, x, r));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode destroy_residual_context(void* context) {
+  PetscFunctionBeginUser;
+  delete static_cast<ResidualContext*>(context);
+  PetscFunctionReturn(0);
+}
+
 }  // namespace
 
 namespace tsvfield::solver {
+
+bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
+                           const std::shared_ptr<ColumnSmoother>& smoother) {
+  if (!smoother) throw std::invalid_argument("install_line_residual: no smoother");
+  VecHandle residual;
+  TSV_CHECK(MatCreateVecs(a, nullptr, residual.out()));
+  if (!smoother->enable_residual_output(residual)) return false;  // PCMG's own residual
+  TSV_CHECK(PCMGSetR(mg_pc, level, residual));
+  auto context = std::make_unique<ResidualContext>(ResidualContext{smoother});
+  PetscContainer container = nullptr;
+  TSV_CHECK(PetscContainerCreate(PetscObjectComm(reinterpret_cast<PetscObject>(a)), &container));
+  TSV_CHECK(PetscContainerSetPointer(container, context.get()));
+  TSV_CHECK(PetscContainerSetUserDestroy(container, destroy_residual_context));
+  context.release();  // owned by the container from here on
+  const PetscErrorCode composed = PetscObjectCompose(reinterpret_cast<PetscObject>(a), kResidualKey,
+                                                     reinterpret_cast<PetscObject>(container));
+  TSV_CHECK(PetscContainerDestroy(&container));  // the matrix holds it now
+  TSV_CHECK(composed);
+  TSV_CHECK(PCMGSetResidual(mg_pc, level, line_residual, a));
+  return true;
+}
 
 void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smoother,
                              SweepDirection direction) {

@@ -52,6 +52,19 @@ class ColumnSmoother {
   // distinct. Uses scratch space held by the object: not for concurrent threads.
   void smooth(Vec b, Vec x, SweepDirection direction, int sweeps, bool x_is_zero) const;
 
+  // From now on, every single forward sweep from zero (smooth(b, x, forward, 1, true),
+  // a PCMG pre-smoother) also leaves r = b - A x in `r`, at no extra matrix traffic:
+  // as each line is solved, its new values go into the residual of the rows of earlier
+  // lines through the entries the sweep has just read (A is taken as symmetric), and
+  // the rows coupled to other ranks get those couplings after the sweep. Possible, and
+  // true is returned, only when every rank's lines are runs of consecutive rows in row
+  // order (as the mesher and the coarse levels number them). Keeps a reference to r.
+  bool enable_residual_output(Vec r);
+
+  // Whether r holds b - A x for these b and x: the last smooth() was such a sweep on
+  // them, and none of the three has changed since. Collective.
+  bool holds_residual(Vec b, Vec x, Vec r) const;
+
   std::int64_t line_count() const;  // over all ranks
   int max_bandwidth() const;        // largest half bandwidth over the lines of all ranks
 
@@ -72,5 +85,15 @@ class ColumnSmoother {
 // The PC name (PCShellGetName) is "column Gauss-Seidel (forward|backward|symmetric)".
 void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smoother,
                              SweepDirection direction);
+
+// Makes level `level` of the PCMG `mg_pc` (whose operator there is `a`, the smoother's
+// matrix) take the residual after its pre-smoother from the smoother
+// (enable_residual_output, into the level's residual vector, PCMGSetR), and from
+// MatResidual on `a` whenever the smoother does not hold it. Does nothing and returns
+// false when the smoother cannot leave the residual. The smoother is found through `a` (a reference
+// composed on it, replacing any earlier one, that does not keep the smoother alive;
+// the smoother PCs do).
+bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
+                           const std::shared_ptr<ColumnSmoother>& smoother);
 
 }  // namespace tsvfield::solver

@@ -30,7 +30,12 @@ std::string describe(const ColumnMultigridSummary& summary) {
             std::to_string(summary.level_lines[l]) + " lines";
   char complexity[32];
   std::snprintf(complexity, sizeof complexity, "%.2f", summary.operator_complexity);
-  return text + "), operator complexity " + complexity;
+  text += std::string("), operator complexity ") + complexity;
+  if (summary.levels_with_sweep_residual > 0)
+    text += ", residual from the pre-smoother on " +
+            std::to_string(summary.levels_with_sweep_residual) + " of " +
+            std::to_string(summary.levels - 1) + " smoothed levels";
+  return text;
 }
 
 }  // namespace

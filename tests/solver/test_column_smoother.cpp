@@ -2,8 +2,9 @@
 // Laplacian whose lines run along z: exactness when the lines decouple, a
 // forward sweep against a dense block Gauss-Seidel computed here, wider bands
 // (pentadiagonal lines, doubled-node-like orderings), symmetry of the symmetric
-// sweep, CG convergence on a strongly anisotropic problem, the PCSHELL and
-// KSPRICHARDSON integration, and the errors for bad input. Runs on 1 and 2 ranks;
+// sweep, the residual a forward sweep from zero leaves, CG convergence on a strongly
+// anisotropic problem, the PCSHELL and KSPRICHARDSON integration, and the errors for
+// bad input. Runs on 1 and 2 ranks;
 // the tests that need one rank build their matrix on PETSC_COMM_SELF.
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "solver/column_smoother.hpp"
@@ -316,9 +318,12 @@ TEST(ColumnSmoother, SweepsMatchDenseBlockGaussSeidel) {
   spec.nx = 4, spec.ny = 3, spec.nz = 7;
   spec.cx = 1.5, spec.cy = 0.7, spec.cz = 4, spec.c2 = 0.3;
   spec.dirichlet_bottoms = true;
-  spec.swap_pairs = true;
-  for (MatType type : {MATSEQAIJ, MATMPIAIJ}) {
-    SCOPED_TRACE(type);
+  // Lines in row order (a sweep from zero reads only the lines before each row's own)
+  // and reordered (it reads whole rows).
+  for (const auto& [type, swap_pairs] :
+       {std::pair{MATSEQAIJ, true}, std::pair{MATMPIAIJ, true}, std::pair{MATSEQAIJ, false}}) {
+    SCOPED_TRACE(std::string(type) + (swap_pairs ? ", reordered lines" : ", lines in row order"));
+    spec.swap_pairs = swap_pairs;
     Problem p = build_problem(spec, PETSC_COMM_SELF, type);
     ColumnSmoother smoother(p.a, p.layout);
     const DenseMatrix dense = dense_copy(p.a);
@@ -385,6 +390,57 @@ TEST(ColumnSmoother, SymmetricSweepIsASymmetricOperator) {
   };
   EXPECT_LT(asymmetry(SweepDirection::symmetric), 1e-13);
   EXPECT_GT(asymmetry(SweepDirection::forward), 1e-4);
+}
+
+// With lines in row order, a forward sweep from zero leaves r = b - A x behind (on 2
+// ranks including the couplings across the rank boundary), changes nothing in x, and
+// owns up to it only for that b and x, unchanged.
+TEST(ColumnSmoother, ForwardSweepFromZeroLeavesTheResidual) {
+  GridSpec spec;
+  spec.nx = 5, spec.ny = 4, spec.nz = 9;
+  spec.cx = 2, spec.cy = 1, spec.cz = 0.5, spec.c2 = 0.2;
+  spec.dirichlet_bottoms = true;
+  Problem p = build_problem(spec, PETSC_COMM_WORLD);
+  ColumnSmoother plain(p.a, p.layout), leaving(p.a, p.layout);
+  VecHandle r = make_vector(p.a);
+  ASSERT_TRUE(leaving.enable_residual_output(r));
+  VecHandle b = pattern_vector(p.a, 0.77), x = make_vector(p.a), x_plain = make_vector(p.a);
+  plain.smooth(b, x_plain, SweepDirection::forward, 1, true);
+  leaving.smooth(b, x, SweepDirection::forward, 1, true);
+  EXPECT_EQ(max_difference(x_plain, x), 0.0);
+  ASSERT_TRUE(leaving.holds_residual(b, x, r));
+  VecHandle expected = make_vector(p.a);
+  TSV_CHECK(MatResidual(p.a, b, x, expected));
+  EXPECT_GT(max_abs(expected), 0.1 * max_abs(b));  // one sweep is not a solve here
+  EXPECT_LT(max_difference(expected, r), 1e-13 * max_abs(b));
+
+  VecHandle elsewhere = make_vector(p.a);
+  EXPECT_FALSE(leaving.holds_residual(b, x, elsewhere));
+  TSV_CHECK(VecScale(x, 2.0));
+  EXPECT_FALSE(leaving.holds_residual(b, x, r));
+  leaving.smooth(b, x, SweepDirection::forward, 1, true);
+  EXPECT_TRUE(leaving.holds_residual(b, x, r));
+  TSV_CHECK(VecShift(b, 1.0));
+  EXPECT_FALSE(leaving.holds_residual(b, x, r));
+  leaving.smooth(b, x, SweepDirection::forward, 1, false);  // not from zero
+  EXPECT_FALSE(leaving.holds_residual(b, x, r));
+  leaving.smooth(b, x, SweepDirection::forward, 2, true);
+  EXPECT_FALSE(leaving.holds_residual(b, x, r));
+  leaving.smooth(b, x, SweepDirection::backward, 1, true);
+  EXPECT_FALSE(leaving.holds_residual(b, x, r));
+  EXPECT_FALSE(plain.holds_residual(b, x_plain, r));
+}
+
+TEST(ColumnSmoother, LeavesNoResidualWhenTheLinesDoNotFollowTheRows) {
+  GridSpec spec;
+  spec.swap_pairs = true;
+  Problem p = build_problem(spec, PETSC_COMM_WORLD);
+  ColumnSmoother smoother(p.a, p.layout);
+  VecHandle r = make_vector(p.a);
+  EXPECT_FALSE(smoother.enable_residual_output(r));
+  VecHandle b = pattern_vector(p.a, 0.3), x = make_vector(p.a);
+  smoother.smooth(b, x, SweepDirection::forward, 1, true);
+  EXPECT_FALSE(smoother.holds_residual(b, x, r));
 }
 
 // Repeated sweeps converge to the solution on any rank count (so the off-rank
