@@ -18,6 +18,7 @@
 // Any argument after the size is a PETSc option (e.g. -thermal_ksp_monitor).
 #include <mpi.h>
 #include <petscsys.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -194,6 +196,27 @@ double max_over_ranks(double value, MPI_Comm comm) {
   return result;
 }
 
+// How fast this machine gives a process fresh memory: bytes per second of first touch
+// of 64 MiB advised as huge pages (as the heap is), on the slowest rank. Bare metal
+// zeroes pages at several GB/s; a virtual machine whose host hands memory back lazily
+// can be slower by ten times or more, and then the first touch of the run's resident
+// memory, not the solver, decides much of the end-to-end time. 0 if the probe failed.
+double fresh_memory_rate(MPI_Comm comm) {
+  constexpr std::size_t kProbeBytes = std::size_t{64} << 20;
+  void* probe =
+      mmap(nullptr, kProbeBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  double rate = 0;
+  if (probe != MAP_FAILED) {
+    madvise(probe, kProbeBytes, MADV_HUGEPAGE);
+    const double start = MPI_Wtime();
+    std::memset(probe, 1, kProbeBytes);
+    rate = static_cast<double>(kProbeBytes) / std::max(1e-9, MPI_Wtime() - start);
+    munmap(probe, kProbeBytes);
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &rate, 1, MPI_DOUBLE, MPI_MIN, comm);
+  return rate;
+}
+
 struct Measurement {
   int ranks = 1, tsv_count = 0;
   long long unknowns = 0, cells = 0;
@@ -264,7 +287,7 @@ const char* verdict(bool met) {
   return met ? "met" : "NOT met";
 }
 
-void print(const Measurement& m) {
+void print(const Measurement& m, double touch_rate) {
   const double rate = m.unknowns / m.total;
   std::printf("== steady linear thermal solve: %d x %d TSVs per die, %d core dies, %d rank(s)\n",
               m.tsv_count, m.tsv_count, kCoreDies, m.ranks);
@@ -291,6 +314,11 @@ void print(const Measurement& m) {
               rate, kTargetRate,
               m.unknowns >= 4000000 && m.ranks == 2 ? (rate >= kTargetRate ? ": met" : ": NOT met")
                                                     : ": (target applies at 8M on 2 ranks)");
+  const double resident_per_rank = m.bytes_per_unknown * static_cast<double>(m.unknowns) / m.ranks;
+  if (touch_rate > 0)
+    std::printf(
+        "peak resident memory %.2f GB per rank: first touch at the probed rate about %.1f s\n",
+        resident_per_rank / 1e9, resident_per_rank / touch_rate);
   std::printf("sanity: max temperature %.3f K, heat balance relative error %.1e\n\n", m.t_max_K,
               m.heat_balance_error);
   std::fflush(stdout);
@@ -351,11 +379,17 @@ int run_all(int argc, char** argv) {
   MPI_Comm serial = MPI_COMM_NULL;
   if (ranks > 1 && !parallel_only)
     MPI_Comm_split(PETSC_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &serial);
+  // Before the runs, so that the probe's pages are not ones a run has just given back.
+  const double touch_rate = fresh_memory_rate(PETSC_COMM_WORLD);
+  if (rank == 0)
+    std::printf(
+        "fresh memory on this machine: first touch at %.2f GB/s per rank (64 MiB probe)\n\n",
+        touch_rate / 1e9);
   std::vector<Measurement> measured;
   std::sort(sizes.begin(), sizes.end());  // peak RSS only grows: smallest first
   for (double size : sizes) {
     measured.push_back(run(size, PETSC_COMM_WORLD));
-    if (rank == 0) print(measured.back());
+    if (rank == 0) print(measured.back(), touch_rate);
     // The 1-rank run holds every unknown on rank 0: only when it fits with room.
     const double needed = measured.back().bytes_per_unknown * measured.back().unknowns;
     const bool fits = needed < 0.5 * available_memory_bytes();
@@ -365,7 +399,7 @@ int run_all(int argc, char** argv) {
     }
     if (serial != MPI_COMM_NULL && fits) {
       const Measurement alone = run(size, serial);
-      print(alone);
+      print(alone, touch_rate);
       print_scaling(measured.back(), alone);
     }
     MPI_Barrier(PETSC_COMM_WORLD);
