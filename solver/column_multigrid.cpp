@@ -557,7 +557,11 @@ bool configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lin
   const std::pair<KSP, SweepDirection> sides[] = {{down, SweepDirection::forward},
                                                   {up, SweepDirection::backward}};
   for (const auto& [ksp, direction] : sides) {
-    TSV_CHECK(KSPSetType(ksp, KSPRICHARDSON));
+    // One pre-smoothing sweep starts from zero: KSPPREONLY's PCApply is that sweep,
+    // without the two level-sized work vectors KSPRICHARDSON allocates and never uses
+    // here. The post-smoother continues from the corrected x, so it stays Richardson.
+    const bool one_sweep_from_zero = ksp == down && sweeps == 1;
+    TSV_CHECK(KSPSetType(ksp, one_sweep_from_zero ? KSPPREONLY : KSPRICHARDSON));
     TSV_CHECK(KSPSetOperators(ksp, a, a));
     TSV_CHECK(KSPSetTolerances(ksp, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, sweeps));
     TSV_CHECK(KSPSetNormType(ksp, KSP_NORM_NONE));
