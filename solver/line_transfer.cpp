@@ -468,12 +468,22 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
   const RowsByLine lines = rows_by_line(fine);
   CoarseLineProduct product(fine.footprint_node_count, p2.column_count, numbering.slot_span, reach);
   const int width = product.width();
-  // Stage 1 for one fine row entry: column (j, t) of row slot s lands at offset t - s.
-  auto restrict_entry = [&](std::int32_t row_slot, double weight, std::int32_t column_line,
-                            std::int32_t column_slot, double value) {
-    double* band = product.restricted_band(column_line);
-    band[static_cast<std::size_t>(row_slot) * width + (column_slot - row_slot + reach)] +=
-        weight * value;
+  // Stage 1 for the entries of one fine row: column (j, t) of row slot s lands at offset
+  // t - s of line j's band. A row's columns come in runs on one line (three per
+  // neighbouring line on an extruded mesh), so the band is looked up once per run.
+  struct RowRestriction {
+    CoarseLineProduct& product;
+    std::ptrdiff_t offset;  // of (row slot s, column slot 0) in a band: s * width + reach - s
+    double weight;
+    std::int32_t line = -1;
+    double* band = nullptr;
+    void add(std::int32_t column_line, std::int32_t column_slot, double value) {
+      if (column_line != line) {
+        line = column_line;
+        band = product.restricted_band(column_line);
+      }
+      band[offset + column_slot] += weight * value;
+    }
   };
   for (std::int32_t coarse_line = 0; coarse_line < p2.column_count; ++coarse_line) {
     for (std::int32_t k = p2_transposed.row_start[coarse_line];
@@ -485,16 +495,16 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
         const std::int32_t row = lines.rows[position];
         const std::int32_t row_slot = fine.slot[row];
         product.use_row(row_slot);
+        RowRestriction restriction{
+            product, static_cast<std::ptrdiff_t>(row_slot) * width + reach - row_slot, weight};
         for (PetscInt e = diagonal.begin(row); e < diagonal.end(row); ++e) {
           const PetscInt column = diagonal.column(e);
-          restrict_entry(row_slot, weight, fine.footprint_node[column], fine.slot[column],
-                         diagonal.value(e));
+          restriction.add(fine.footprint_node[column], fine.slot[column], diagonal.value(e));
         }
         if (!off) continue;
         for (PetscInt e = off->begin(row); e < off->end(row); ++e) {
           const PetscInt column = off->column(e);
-          restrict_entry(row_slot, weight, places.off_footprint[column], places.off_slot[column],
-                         off->value(e));
+          restriction.add(places.off_footprint[column], places.off_slot[column], off->value(e));
         }
       }
     }
