@@ -604,7 +604,8 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   // Chebyshev) costs about 0.6 of a Gauss-Seidel cycle but took 28 / 30 / 29 at 1M / 8M /
   // flagship with four cycles. PMIS (29 at 1M), agg_nl 2 (30) and P_max 2 (29) cost
   // iterations; l1-scaled Gauss-Seidel, strong threshold 0.8 and truncation 0.3 kept 28
-  // at the same cost.
+  // at the same cost. Forward Gauss-Seidel down and backward up (half the relaxation,
+  // still symmetric) kept 29 at 8M but took 28 on the flagship, with no clear time gain.
   TSV_CHECK(KSPSetType(coarse, KSPRICHARDSON));
   TSV_CHECK(KSPSetTolerances(coarse, 0.0, 0.0, PETSC_DEFAULT, 4));
   TSV_CHECK(KSPSetNormType(coarse, KSP_NORM_NONE));
