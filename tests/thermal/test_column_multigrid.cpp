@@ -222,6 +222,13 @@ TEST(ColumnMultigrid, ResidualFromThePreSmootherChangesNothingButTheCost) {
       << from_matrix.preconditioner;
   EXPECT_LE(std::abs(from_sweep.iterations - from_matrix.iterations), 1);
   EXPECT_NEAR(from_sweep.t_max_K, from_matrix.t_max_K, 1e-8 * (from_matrix.t_max_K - 318.15));
+
+  // Two sweeps each way: Richardson smoothers on both sides and PCMG's own residual.
+  const Outcome two_sweeps = solve(4, "cmg_two_sweeps_", {"-cmg_two_sweeps_column_mg_sweeps", "2"});
+  EXPECT_EQ(two_sweeps.preconditioner.find("residual from the pre-smoother"), std::string::npos)
+      << two_sweeps.preconditioner;
+  EXPECT_LT(two_sweeps.iterations, from_sweep.iterations);
+  EXPECT_NEAR(two_sweeps.t_max_K, from_matrix.t_max_K, 1e-6 * (from_matrix.t_max_K - 318.15));
 }
 
 TEST(ColumnMultigrid, IterationsDoNotGrowWithTheFootprint) {
