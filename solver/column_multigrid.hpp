@@ -1,19 +1,19 @@
 #pragma once
-// The column multigrid: a preconditioner for the steady thermal solve on an extruded
-// mesh (issue #4's performance targets; opt-in with -thermal_column_mg, see
-// docs/architecture.md for where it loses to BoomerAMG). BoomerAMG spends most of its time
+// The column multigrid: the preconditioner of the steady linear thermal solve on an
+// extruded mesh (the default since issue #4's performance work; -thermal_column_mg false
+// gives BoomerAMG, see docs/architecture.md). BoomerAMG spends most of its time
 // discovering what the mesher already knows: every node lies on a vertical line over a
 // footprint node, and the couplings that make a stack of 30 um dies over 10 mm hard
 // (strong vertical, weak in-plane, or the reverse near 1 um liner rings) are along
 // those lines. So:
 //  - the smoother solves every line exactly (solver/column_smoother: line Gauss-
 //    Seidel, forward before and backward after the coarse correction, so the V-cycle
-//    is symmetric and CG can use it);
+//    is symmetric and CG can use it; the forward sweep leaves PCMG's residual);
 //  - coarsening is in the footprint only (solver/footprint_aggregation: smoothed
 //    aggregation on the vertically summed in-plane couplings, the same on every node
 //    plane), so each coarse level is again a set of lines;
 //  - coarse operators are Galerkin (P^T A P); the coarsest level is factored (MUMPS)
-//    when small, else solved by three BoomerAMG V-cycles.
+//    when small, else solved by four BoomerAMG V-cycles.
 // Line smoothing with semi-coarsening in the other directions is the classic
 // combination that stays robust for any strength of the vertical coupling.
 #include <petscksp.h>

@@ -90,9 +90,9 @@ void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smooth
 // matrix) take the residual after its pre-smoother from the smoother
 // (enable_residual_output, into the level's residual vector, PCMGSetR), and from
 // MatResidual on `a` whenever the smoother does not hold it. Does nothing and returns
-// false when the smoother cannot leave the residual. The smoother is found through `a` (a reference
-// composed on it, replacing any earlier one, that does not keep the smoother alive;
-// the smoother PCs do).
+// false when the smoother cannot leave the residual. The smoother is found through `a`
+// (a reference composed on it, replacing any earlier one, that does not keep the
+// smoother alive; the smoother PCs do).
 bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
                            const std::shared_ptr<ColumnSmoother>& smoother);
 
