@@ -116,6 +116,7 @@ struct ColumnSmoother::Data {
   // A forward sweep from zero then reads only those (the rest multiplies zeros), and
   // can leave r = b - A x behind at no extra matrix traffic (see sweep_line).
   bool lines_follow_rows = false;        // on every rank
+  bool rank_lines_follow_rows = false;   // on this rank (enough for the line factors)
   std::vector<PetscInt> own_line_begin;  // per owned row
   Vec residual_output = nullptr;         // enable_residual_output's vector (referenced)
   // The last sweep that left the residual: its b, x and r and their states after it.
@@ -130,13 +131,14 @@ struct ColumnSmoother::Data {
   }
   void check_layout() const;
   void index_and_factor_lines();
+  PetscInt own_line_search_begin(const SeqRows& diagonal, PetscInt i) const;
   void compute_bandwidths(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                           const std::vector<std::int32_t>& position);
   void factor_lines(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                     const std::vector<std::int32_t>& position);
   void build_ghost_gather(const PetscInt* ghost_columns);
   void mark_rank_boundary_lines();
-  bool find_own_line_begins();
+  void find_own_line_begins();
   void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
                   PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
                   const SeqRows* off, const PetscScalar* ghosts) const;
@@ -174,6 +176,13 @@ void ColumnSmoother::Data::check_layout() const {
   }
 }
 
+// Where row i's entries on its own line can begin: own_line_begin when the lines follow
+// the rows (the own line's entries are then one run, ended by the first entry past it),
+// else the row's start (its own line's entries may lie anywhere in it).
+PetscInt ColumnSmoother::Data::own_line_search_begin(const SeqRows& diagonal, PetscInt i) const {
+  return rank_lines_follow_rows ? own_line_begin[static_cast<std::size_t>(i)] : diagonal.begin(i);
+}
+
 void ColumnSmoother::Data::compute_bandwidths(const SeqRows& diagonal,
                                               const std::vector<std::int32_t>& line_of,
                                               const std::vector<std::int32_t>& position) {
@@ -185,9 +194,12 @@ void ColumnSmoother::Data::compute_bandwidths(const SeqRows& diagonal,
   for (PetscInt i = 0; i < owned_rows; ++i) {
     const auto line = static_cast<std::size_t>(line_of[static_cast<std::size_t>(i)]);
     const int p = position[static_cast<std::size_t>(i)];
-    for (PetscInt k = row_start[i]; k < row_start[i + 1]; ++k) {
+    for (PetscInt k = own_line_search_begin(diagonal, i); k < row_start[i + 1]; ++k) {
       const auto j = static_cast<std::size_t>(columns[k]);
-      if (static_cast<std::size_t>(line_of[j]) != line) continue;
+      if (static_cast<std::size_t>(line_of[j]) != line) {
+        if (!rank_lines_follow_rows) continue;
+        break;
+      }
       bandwidth[line] = std::max(bandwidth[line], std::abs(p - position[j]));
     }
   }
@@ -215,10 +227,13 @@ void ColumnSmoother::Data::factor_lines(const SeqRows& diagonal,
     const int p = position[static_cast<std::size_t>(i)];
     const int width = bandwidth[line] + 1;
     double* band_row = factor.data() + factor_offset[line] + static_cast<std::int64_t>(p) * width;
-    for (PetscInt k = row_start[i]; k < row_start[i + 1]; ++k) {
+    for (PetscInt k = own_line_search_begin(diagonal, i); k < row_start[i + 1]; ++k) {
       const auto j = static_cast<std::size_t>(columns[k]);
-      if (static_cast<std::size_t>(line_of[j]) != line || position[j] > p) continue;
-      band_row[p - position[j]] += PetscRealPart(values[k]);
+      if (static_cast<std::size_t>(line_of[j]) != line) {
+        if (!rank_lines_follow_rows) continue;
+        break;
+      }
+      if (position[j] <= p) band_row[p - position[j]] += PetscRealPart(values[k]);
     }
   }
   std::vector<double> pivots;  // D of the line being factored
@@ -256,8 +271,6 @@ void ColumnSmoother::Data::factor_lines(const SeqRows& diagonal,
 }
 
 void ColumnSmoother::Data::index_and_factor_lines() {
-  check_layout();
-
   const std::size_t lines = layout.start.size() - 1;
   std::vector<std::int32_t> line_of(static_cast<std::size_t>(owned_rows));
   std::vector<std::int32_t> position(static_cast<std::size_t>(owned_rows));
@@ -451,9 +464,10 @@ void ColumnSmoother::Data::subtract_off_rank_couplings(Vec x, Vec r) const {
 
 // Whether this rank's lines are runs of consecutive rows in row order; if so, fills
 // own_line_begin from the sorted columns of each row.
-bool ColumnSmoother::Data::find_own_line_begins() {
+void ColumnSmoother::Data::find_own_line_begins() {
   for (std::size_t k = 0; k < layout.rows.size(); ++k)
-    if (layout.rows[k] != static_cast<std::int32_t>(k)) return false;
+    if (layout.rows[k] != static_cast<std::int32_t>(k)) return;
+  rank_lines_follow_rows = true;
   const SeqRows diagonal(diagonal_block);
   own_line_begin.resize(static_cast<std::size_t>(owned_rows));
   const PetscInt* columns = diagonal.columns();
@@ -464,7 +478,6 @@ bool ColumnSmoother::Data::find_own_line_begins() {
           std::lower_bound(columns + diagonal.begin(i), columns + diagonal.end(i), first) -
           columns);
   }
-  return true;
 }
 
 ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_unique<Data>()) {
@@ -490,6 +503,8 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
   // calls below, or the others would wait for it forever.
   std::string local_error;
   try {
+    d.check_layout();
+    d.find_own_line_begins();
     d.index_and_factor_lines();
   } catch (const std::invalid_argument& error) {
     local_error = error.what();
@@ -505,7 +520,7 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
   d.mark_rank_boundary_lines();
   // The row parts are used only when every rank has them: the residual after a sweep
   // from zero is collective.
-  int local_follow = d.find_own_line_begins() ? 1 : 0, all_follow = 0;
+  int local_follow = d.rank_lines_follow_rows ? 1 : 0, all_follow = 0;
   if (MPI_Allreduce(&local_follow, &all_follow, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
     throw PetscError("ColumnSmoother: MPI_Allreduce of the row order failed");
   d.lines_follow_rows = all_follow == 1;
