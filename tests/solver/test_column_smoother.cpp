@@ -396,10 +396,8 @@ TEST(ColumnSmoother, SymmetricSweepIsASymmetricOperator) {
 // ranks including the couplings across the rank boundary), changes nothing in x, and
 // owns up to it only for that b and x, unchanged.
 TEST(ColumnSmoother, ForwardSweepFromZeroLeavesTheResidual) {
-  GridSpec spec;
-  spec.nx = 5, spec.ny = 4, spec.nz = 9;
-  spec.cx = 2, spec.cy = 1, spec.cz = 0.5, spec.c2 = 0.2;
-  spec.dirichlet_bottoms = true;
+  const GridSpec spec{
+      .nx = 5, .ny = 4, .nz = 9, .cx = 2, .cy = 1, .cz = 0.5, .c2 = 0.2, .dirichlet_bottoms = true};
   Problem p = build_problem(spec, PETSC_COMM_WORLD);
   ColumnSmoother plain(p.a, p.layout), leaving(p.a, p.layout);
   VecHandle r = make_vector(p.a);
@@ -432,9 +430,7 @@ TEST(ColumnSmoother, ForwardSweepFromZeroLeavesTheResidual) {
 }
 
 TEST(ColumnSmoother, LeavesNoResidualWhenTheLinesDoNotFollowTheRows) {
-  GridSpec spec;
-  spec.swap_pairs = true;
-  Problem p = build_problem(spec, PETSC_COMM_WORLD);
+  Problem p = build_problem(GridSpec{.swap_pairs = true}, PETSC_COMM_WORLD);
   ColumnSmoother smoother(p.a, p.layout);
   VecHandle r = make_vector(p.a);
   EXPECT_FALSE(smoother.enable_residual_output(r));
