@@ -110,14 +110,16 @@ struct ColumnSmoother::Data {
   int global_max_bandwidth = 0;
   mutable std::vector<double> line_residual;  // scratch, longest line (no per-sweep allocation)
 
-  // When every rank's lines are runs of consecutive rows in row order (the mesher's
-  // numbering and the coarse levels'), a row's sorted columns in the diagonal block
-  // begin with the lines before its own: per row, where its own line's columns begin.
-  // A forward sweep from zero then reads only those (the rest multiplies zeros), and
-  // can leave r = b - A x behind at no extra matrix traffic (see sweep_line).
+  // When the rank's lines are runs of consecutive rows in row order (the mesher's
+  // numbering and the coarse levels'), a row's sorted columns in the diagonal block are
+  // the lines before its own, then its own line, then the lines after: per row, where
+  // its own line's columns begin. The line factors then read only the own line's run,
+  // and a forward sweep from zero only the lines before it (the rest multiplies zeros);
+  // when that holds on every rank, the sweep can leave r = b - A x behind at no extra
+  // matrix traffic (see sweep_line).
+  bool rank_lines_follow_rows = false;
   bool lines_follow_rows = false;        // on every rank
-  bool rank_lines_follow_rows = false;   // on this rank (enough for the line factors)
-  std::vector<PetscInt> own_line_begin;  // per owned row
+  std::vector<PetscInt> own_line_begin;  // per owned row, when rank_lines_follow_rows
   Vec residual_output = nullptr;         // enable_residual_output's vector (referenced)
   // The last sweep that left the residual: its b, x and r and their states after it.
   struct LeftResidual {
@@ -361,7 +363,7 @@ void ColumnSmoother::Data::mark_rank_boundary_lines() {
 // forward sweep. `off` and `ghosts` are null for a line without off-rank entries or
 // when the off-rank values are taken as zero.
 //
-// Forward from zero with lines_follow_rows, a row reads only the lines before its own.
+// Forward from zero with rank_lines_follow_rows, a row reads only the lines before its own.
 // With r_data as well, the line then hands its new values to the residual of those
 // lines' rows, by symmetry from the same entries while they are still in cache:
 // r_j = -sum a_ji x_i over the rows i of the later lines, which is b_j - (A x)_j on this
@@ -373,7 +375,7 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
   const PetscInt* d_start = diagonal.row_start();
   const PetscInt* d_columns = diagonal.columns();
   const PetscScalar* d_values = diagonal.values();
-  const bool earlier_lines_only = from_zero && !backward && lines_follow_rows;
+  const bool earlier_lines_only = from_zero && !backward && rank_lines_follow_rows;
   double* residual = line_residual.data();
   const std::int32_t first = layout.start[line];
   const int length = layout.start[line + 1] - first;
@@ -518,13 +520,11 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
                                                "layout or one of its line blocks");
   if (d.off_block) d.build_ghost_gather(ghost_columns);
   d.mark_rank_boundary_lines();
-  // The row parts are used only when every rank has them: the residual after a sweep
-  // from zero is collective.
+  // The residual a sweep leaves needs every rank's rows in line order: it is collective.
   int local_follow = d.rank_lines_follow_rows ? 1 : 0, all_follow = 0;
   if (MPI_Allreduce(&local_follow, &all_follow, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
     throw PetscError("ColumnSmoother: MPI_Allreduce of the row order failed");
   d.lines_follow_rows = all_follow == 1;
-  if (!d.lines_follow_rows) d.own_line_begin = {};
 
   // Collective totals for reporting, so every rank answers the same.
   auto local_lines = static_cast<std::int64_t>(d.layout.start.size() - 1);
