@@ -120,7 +120,7 @@ struct ColumnSmoother::Data {
   bool rank_lines_follow_rows = false;
   bool lines_follow_rows = false;        // on every rank
   std::vector<PetscInt> own_line_begin;  // per owned row, when rank_lines_follow_rows
-  Vec residual_output = nullptr;         // enable_residual_output's vector (referenced)
+  VecHandle residual_output;             // enable_residual_output's vector (referenced)
   // The last sweep that left the residual: its b, x and r and their states after it.
   struct LeftResidual {
     Vec b = nullptr, x = nullptr, r = nullptr;
@@ -128,9 +128,6 @@ struct ColumnSmoother::Data {
   };
   mutable LeftResidual left_residual;
 
-  ~Data() {
-    if (residual_output) VecDestroy(&residual_output);
-  }
   void check_layout() const;
   void index_and_factor_lines();
   PetscInt own_line_search_begin(const SeqRows& diagonal, PetscInt i) const;
@@ -562,7 +559,7 @@ void ColumnSmoother::smooth(Vec b, Vec x, SweepDirection direction, int sweeps,
   const bool leave_residual = d.residual_output && direction == SweepDirection::forward &&
                               sweeps == 1 && x_is_zero && b != d.residual_output &&
                               x != d.residual_output;
-  Vec r = leave_residual ? d.residual_output : nullptr;
+  Vec r = leave_residual ? d.residual_output.get() : nullptr;
   bool first = true;
   for (int s = 0; s < sweeps; ++s) {
     if (direction != SweepDirection::backward) {
@@ -582,8 +579,7 @@ bool ColumnSmoother::enable_residual_output(Vec r) {
   Data& d = *data_;
   if (!d.lines_follow_rows) return false;
   TSV_CHECK(PetscObjectReference(reinterpret_cast<PetscObject>(r)));
-  if (d.residual_output) TSV_CHECK(VecDestroy(&d.residual_output));
-  d.residual_output = r;
+  d.residual_output = VecHandle(r);
   return true;
 }
 
