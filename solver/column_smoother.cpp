@@ -66,6 +66,49 @@ inline void solve_tridiagonal(const double* band, int length, double* rhs) {
   if (p == 0) rhs[0] -= band[3] * rhs[1];
 }
 
+// Prefetches the diagonal block's values and columns a fixed distance ahead of a sweep,
+// in its direction. Between two lines the sweep solves the line just read and loads
+// nothing, so the hardware prefetcher loses the stream and the next line starts with
+// cache misses; asking for the entries ahead keeps the memory busy through the solves.
+// At 2M unknowns on 2 ranks the sweeps took 13 to 21 % less time in alternating runs.
+// The distance, 384 entries (3 KiB of values), is about 14 rows of 27 entries; 768
+// gained less.
+class StreamPrefetch {
+ public:
+  StreamPrefetch(const SeqRows& block, bool backward)
+      : values_(block.values()),
+        columns_(block.columns()),
+        size_(block.rows() > 0 ? block.end(block.rows() - 1) : 0),
+        next_(backward ? size_ : 0) {}
+
+  // The sweep has read up to entry k going forward (down to k going backward): fetch
+  // the next kDistance entries in that direction that were not fetched yet.
+  void forward_past(PetscInt k) {
+    const PetscInt target = std::min(size_, k + kDistance);
+    for (next_ = std::max(next_, k); next_ < target; next_ += kValuesPerLine) touch(next_);
+  }
+  void backward_past(PetscInt k) {
+    const PetscInt target = std::max<PetscInt>(0, k - kDistance);
+    for (next_ = std::min(next_, k); next_ > target; next_ -= kValuesPerLine) touch(next_ - 1);
+  }
+
+ private:
+  static constexpr PetscInt kDistance = 384;
+  static constexpr PetscInt kValuesPerLine = 64 / sizeof(PetscScalar);
+  static constexpr PetscInt kColumnsPerLine = 64 / sizeof(PetscInt);
+
+  // One cache line of values at entry k, and of columns when k starts one.
+  void touch(PetscInt k) const {
+    __builtin_prefetch(values_ + k);
+    if (k % kColumnsPerLine < kValuesPerLine) __builtin_prefetch(columns_ + k);
+  }
+
+  const PetscScalar* values_;
+  const PetscInt* columns_;
+  PetscInt size_;
+  PetscInt next_;
+};
+
 // How many lines a sweep updates between two turns of MPI's progress engine while the
 // gather of x is in flight (see sweep_lines): about a millisecond of work on the fine
 // level, against a fraction of a microsecond per turn.
@@ -157,7 +200,7 @@ struct ColumnSmoother::Data {
   void find_own_line_begins();
   void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
                   PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
-                  const SeqRows* off, const PetscScalar* ghosts) const;
+                  const SeqRows* off, const PetscScalar* ghosts, StreamPrefetch& prefetch) const;
   void solve_line(std::size_t line, double* rhs) const;
   void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
   void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
@@ -385,7 +428,8 @@ void ColumnSmoother::Data::mark_rank_boundary_lines() {
 void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from_zero,
                                       const PetscScalar* b_data, PetscScalar* x_data,
                                       PetscScalar* r_data, const SeqRows& diagonal,
-                                      const SeqRows* off, const PetscScalar* ghosts) const {
+                                      const SeqRows* off, const PetscScalar* ghosts,
+                                      StreamPrefetch& prefetch) const {
   const PetscInt* d_start = diagonal.row_start();
   const PetscInt* d_columns = diagonal.columns();
   const PetscScalar* d_values = diagonal.values();
@@ -397,6 +441,10 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
   for (int step = 0; step < length; ++step) {
     const int p = backward ? length - 1 - step : step;
     const PetscInt i = line_rows[p];
+    if (backward)
+      prefetch.backward_past(d_start[i]);
+    else
+      prefetch.forward_past(d_start[i + 1]);
     const PetscInt end =
         earlier_lines_only ? own_line_begin[static_cast<std::size_t>(i)] : d_start[i + 1];
     double sum = PetscRealPart(b_data[i]);
@@ -449,6 +497,7 @@ void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_ze
     gathering = true;
   }
   const MPI_Comm comm = comm_of(matrix);
+  StreamPrefetch prefetch(diagonal, backward);
   const std::size_t lines = layout.start.size() - 1;
   for (std::size_t step = 0; step < lines; ++step) {
     const std::size_t line = backward ? lines - 1 - step : step;
@@ -460,7 +509,7 @@ void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_ze
     }
     if (gathering && step % kLinesPerProgressTurn == 0) turn_mpi_progress(comm);
     sweep_line(line, backward, from_zero, b_data, x_data, r_data, diagonal,
-               boundary ? off.get() : nullptr, boundary ? ghosts->data() : nullptr);
+               boundary ? off.get() : nullptr, boundary ? ghosts->data() : nullptr, prefetch);
   }
   if (gathering) TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
 }
