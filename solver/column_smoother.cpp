@@ -97,10 +97,11 @@ class StreamPrefetch {
   static constexpr PetscInt kValuesPerLine = 64 / sizeof(PetscScalar);
   static constexpr PetscInt kColumnsPerLine = 64 / sizeof(PetscInt);
 
-  // One cache line of values at entry k, and of columns when k starts one.
+  // One cache line of values at entry k, and of columns every other call (k >= 0: a
+  // mask, not a signed remainder, in this loop).
   void touch(PetscInt k) const {
     __builtin_prefetch(values_ + k);
-    if (k % kColumnsPerLine < kValuesPerLine) __builtin_prefetch(columns_ + k);
+    if ((k & (kColumnsPerLine - 1)) < kValuesPerLine) __builtin_prefetch(columns_ + k);
   }
 
   const PetscScalar* values_;
