@@ -8,8 +8,11 @@
 #include <memory>
 #include <numeric>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "solver/aij_blocks.hpp"
+#include "solver/matrix_arrays.hpp"
 
 namespace tsvfield::solver {
 
@@ -221,6 +224,244 @@ struct ColumnPlaces {
   std::vector<std::int32_t> off_footprint, off_slot;
 };
 
+// How many entries the owned rows of a matrix have at most in its two blocks.
+struct EntryBounds {
+  std::size_t diagonal = 0, off = 0;
+};
+
+// Appends `value` after the first `used` elements of `array`, which is mapped at a
+// bound; past its end (a bound that was wrong), the array doubles.
+template <typename T>
+void append(PageArray<T>& array, std::size_t& used, T value) {
+  if (used == array.size()) {
+    PageArray<T> larger(std::max<std::size_t>(2 * array.size(), 1024));
+    std::copy(array.data(), array.data() + used, larger.data());
+    array = std::move(larger);
+  }
+  array[used++] = value;
+}
+
+// The coarse operator's rows as this rank computes them, written straight into the CSR
+// arrays that the matrix is then made on (matrix_on_arrays). This rank computes every
+// owned row once (its coarse line's product), rows in ascending order when the coarse
+// lines are taken by their first row, each with ascending columns; other ranks send the
+// parts their fine lines contribute, merged in at the end. Inserting the rows with
+// MatSetValues into a preallocated matrix searched for and shifted every entry into
+// place: about half of the Galerkin stage at 2M unknowns.
+class CoarseRows {
+ public:
+  // `bounds`: of the owned rows' entries in each block (address space only: pages are
+  // touched as they fill, and the rest is given back; past a bound, an array grows).
+  CoarseRows(const CoarseNumbering& numbering, int rank, int ranks, const EntryBounds& bounds)
+      : numbering_(numbering),
+        rank_(rank),
+        owned_(static_cast<std::size_t>(numbering.owned_end - numbering.owned_begin)),
+        arrays_(std::make_unique<MatrixArrays>()),
+        outgoing_columns_(static_cast<std::size_t>(ranks)),
+        outgoing_values_(static_cast<std::size_t>(ranks)) {
+    arrays_->diag_start = PageArray<PetscInt>(owned_ + 1);
+    arrays_->off_start = PageArray<PetscInt>(owned_ + 1);
+    arrays_->diag_columns = PageArray<PetscInt>(bounds.diagonal);
+    arrays_->diag_values = PageArray<PetscScalar>(bounds.diagonal);
+    arrays_->off_columns = PageArray<PetscInt>(bounds.off);
+    arrays_->off_values = PageArray<PetscScalar>(bounds.off);
+  }
+
+  // Row `row` of coarse line `coarse_line`, or this rank's part of it; the owned rows
+  // in ascending order.
+  void add(std::int32_t coarse_line, PetscInt row, const std::vector<PetscInt>& columns,
+           const std::vector<PetscScalar>& values) {
+    const int owner = numbering_.line_owner[static_cast<std::size_t>(coarse_line)];
+    if (owner != rank_) {
+      std::vector<PetscInt>& out = outgoing_columns_[static_cast<std::size_t>(owner)];
+      out.push_back(row);
+      out.push_back(static_cast<PetscInt>(columns.size()));
+      out.insert(out.end(), columns.begin(), columns.end());
+      std::vector<PetscScalar>& out_values = outgoing_values_[static_cast<std::size_t>(owner)];
+      out_values.insert(out_values.end(), values.begin(), values.end());
+      return;
+    }
+    const auto local = static_cast<std::size_t>(row - numbering_.owned_begin);
+    if (local < next_row_)
+      throw std::logic_error("galerkin_on_lines: coarse row " + std::to_string(row) +
+                             " computed out of order");
+    end_rows_before(local);
+    for (std::size_t e = 0; e < columns.size(); ++e) add_entry(columns[e], values[e]);
+    end_rows_before(local + 1);
+  }
+
+  // Collective: merges the other ranks' parts in and makes the matrix.
+  MatHandle make_matrix(MPI_Comm comm) {
+    end_rows_before(owned_);
+    const std::vector<PetscInt> received_columns =
+        exchange_all_to_all(std::move(outgoing_columns_), comm);
+    const std::vector<PetscScalar> received_values =
+        exchange_all_to_all(std::move(outgoing_values_), comm);
+    merge_received(received_columns, received_values);
+    arrays_->diag_columns.shrink(diag_used_);
+    arrays_->diag_values.shrink(diag_used_);
+    arrays_->off_columns.shrink(off_used_);
+    arrays_->off_values.shrink(off_used_);
+    return matrix_on_arrays(std::move(arrays_), static_cast<PetscInt>(owned_),
+                            numbering_.global_count, comm);
+  }
+
+ private:
+  bool owned_column(PetscInt column) const {
+    return column >= numbering_.owned_begin && column < numbering_.owned_end;
+  }
+
+  void add_entry(PetscInt column, PetscScalar value) {
+    if (owned_column(column)) {
+      std::size_t used = diag_used_;
+      append(arrays_->diag_columns, used, column - numbering_.owned_begin);
+      append(arrays_->diag_values, diag_used_, value);
+    } else {
+      std::size_t used = off_used_;
+      append(arrays_->off_columns, used, column);
+      append(arrays_->off_values, off_used_, value);
+    }
+  }
+
+  // Closes the rows before `local` (empty ones included).
+  void end_rows_before(std::size_t local) {
+    for (; next_row_ < local; ++next_row_) {
+      arrays_->diag_start[next_row_ + 1] = static_cast<PetscInt>(diag_used_);
+      arrays_->off_start[next_row_ + 1] = static_cast<PetscInt>(off_used_);
+    }
+  }
+
+  // Row `local`'s entries (global columns, ascending, each once) with the received parts
+  // [first, last) of it added.
+  std::vector<std::pair<PetscInt, PetscScalar>> merged_row(
+      std::size_t local, const std::vector<std::array<std::size_t, 3>>& parts, std::size_t first,
+      std::size_t last, const std::vector<PetscInt>& received_columns,
+      const std::vector<PetscScalar>& received_values) const {
+    std::vector<std::pair<PetscInt, PetscScalar>> row;
+    for (auto k = static_cast<std::size_t>(arrays_->diag_start[local]);
+         k < static_cast<std::size_t>(arrays_->diag_start[local + 1]); ++k)
+      row.emplace_back(arrays_->diag_columns[k] + numbering_.owned_begin, arrays_->diag_values[k]);
+    for (auto k = static_cast<std::size_t>(arrays_->off_start[local]);
+         k < static_cast<std::size_t>(arrays_->off_start[local + 1]); ++k)
+      row.emplace_back(arrays_->off_columns[k], arrays_->off_values[k]);
+    for (std::size_t p = first; p < last; ++p) {
+      const std::size_t column_at = parts[p][1], value_at = parts[p][2];
+      const auto count = static_cast<std::size_t>(received_columns[column_at - 1]);
+      for (std::size_t e = 0; e < count; ++e)
+        row.emplace_back(received_columns[column_at + e], received_values[value_at + e]);
+    }
+    std::sort(row.begin(), row.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::size_t kept = 0;
+    for (std::size_t e = 0; e < row.size(); ++e) {
+      if (kept > 0 && row[kept - 1].first == row[e].first) {
+        row[kept - 1].second += row[e].second;
+      } else {
+        row[kept++] = row[e];
+      }
+    }
+    row.resize(kept);
+    return row;
+  }
+
+  // The rows that other ranks sent parts of, merged; the arrays widened in place from
+  // the last row down (a row only moves up), so nothing is copied twice.
+  void merge_received(const std::vector<PetscInt>& received_columns,
+                      const std::vector<PetscScalar>& received_values) {
+    std::vector<std::array<std::size_t, 3>> parts;  // local row, columns at, values at
+    std::size_t value_at = 0;
+    for (std::size_t k = 0; k < received_columns.size();) {
+      const auto count = static_cast<std::size_t>(received_columns[k + 1]);
+      parts.push_back({static_cast<std::size_t>(received_columns[k] - numbering_.owned_begin),
+                       k + 2, value_at});
+      value_at += count;
+      k += 2 + count;
+    }
+    if (parts.empty()) return;
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const auto& x, const auto& y) { return x[0] < y[0]; });
+    std::vector<std::pair<std::size_t, std::vector<std::pair<PetscInt, PetscScalar>>>> merged;
+    for (std::size_t first = 0; first < parts.size();) {
+      std::size_t last = first;
+      while (last < parts.size() && parts[last][0] == parts[first][0]) ++last;
+      merged.emplace_back(parts[first][0], merged_row(parts[first][0], parts, first, last,
+                                                      received_columns, received_values));
+      first = last;
+    }
+    // New row starts: each merged row's own counts, every other row as it is.
+    std::vector<PetscInt> diag_start(owned_ + 1, 0), off_start(owned_ + 1, 0);
+    std::size_t next_merged = 0;
+    for (std::size_t local = 0; local < owned_; ++local) {
+      PetscInt diagonal = arrays_->diag_start[local + 1] - arrays_->diag_start[local];
+      PetscInt off = arrays_->off_start[local + 1] - arrays_->off_start[local];
+      if (next_merged < merged.size() && merged[next_merged].first == local) {
+        diagonal = off = 0;
+        for (const auto& entry : merged[next_merged].second)
+          ++(owned_column(entry.first) ? diagonal : off);
+        ++next_merged;
+      }
+      diag_start[local + 1] = diag_start[local] + diagonal;
+      off_start[local + 1] = off_start[local] + off;
+    }
+    widen(arrays_->diag_columns, arrays_->diag_values, arrays_->diag_start, diag_start, merged,
+          true);
+    widen(arrays_->off_columns, arrays_->off_values, arrays_->off_start, off_start, merged, false);
+    diag_used_ = static_cast<std::size_t>(diag_start[owned_]);
+    off_used_ = static_cast<std::size_t>(off_start[owned_]);
+    std::copy(diag_start.begin(), diag_start.end(), arrays_->diag_start.data());
+    std::copy(off_start.begin(), off_start.end(), arrays_->off_start.data());
+  }
+
+  // Moves one block's rows to their new starts, from the last row down, writing the
+  // merged rows' entries of this block (diagonal: local columns) in their place.
+  void widen(
+      PageArray<PetscInt>& columns, PageArray<PetscScalar>& values, PageArray<PetscInt>& old_start,
+      const std::vector<PetscInt>& new_start,
+      const std::vector<std::pair<std::size_t, std::vector<std::pair<PetscInt, PetscScalar>>>>&
+          merged,
+      bool diagonal_block) {
+    const auto needed = static_cast<std::size_t>(new_start[owned_]);
+    if (needed > columns.size()) {
+      const auto used = static_cast<std::size_t>(old_start[owned_]);
+      PageArray<PetscInt> wider_columns(needed);
+      PageArray<PetscScalar> wider_values(needed);
+      std::copy(columns.data(), columns.data() + used, wider_columns.data());
+      std::copy(values.data(), values.data() + used, wider_values.data());
+      columns = std::move(wider_columns);
+      values = std::move(wider_values);
+    }
+    std::size_t next_merged = merged.size();
+    for (std::size_t local = owned_; local-- > 0;) {
+      const auto to = static_cast<std::size_t>(new_start[local]);
+      if (next_merged > 0 && merged[next_merged - 1].first == local) {
+        std::size_t k = to;
+        for (const auto& [column, value] : merged[--next_merged].second) {
+          if (owned_column(column) != diagonal_block) continue;
+          columns[k] = diagonal_block ? column - numbering_.owned_begin : column;
+          values[k++] = value;
+        }
+        continue;
+      }
+      const auto from = static_cast<std::size_t>(old_start[local]);
+      const auto count = static_cast<std::size_t>(old_start[local + 1]) - from;
+      if (to == from || count == 0) continue;
+      std::copy_backward(columns.data() + from, columns.data() + from + count,
+                         columns.data() + to + count);
+      std::copy_backward(values.data() + from, values.data() + from + count,
+                         values.data() + to + count);
+    }
+  }
+
+  const CoarseNumbering& numbering_;
+  int rank_;
+  std::size_t owned_;
+  std::unique_ptr<MatrixArrays> arrays_;
+  std::size_t next_row_ = 0;  // rows before it are closed
+  std::size_t diag_used_ = 0, off_used_ = 0;
+  std::vector<std::vector<PetscInt>> outgoing_columns_;  // per rank: row, count, columns
+  std::vector<std::vector<PetscScalar>> outgoing_values_;
+};
+
 // The rows of one coarse line I of P^T A P, in two stages so that the expensive one
 // touches each fine entry once per coarse line instead of once per pair of
 // prolongator entries (P = P2 (x) I, so C_IJ = sum_ij P2_iI A_ij P2_jJ):
@@ -257,7 +498,7 @@ class CoarseLineProduct {
   // Stage 2, then adds every row into `coarse` (rows owned elsewhere travel at
   // assembly) and clears for the next coarse line.
   void finish(std::int32_t coarse_line, const CsrMatrix& p2, const CoarseNumbering& numbering,
-              Mat coarse) {
+              CoarseRows& coarse) {
     if (used_slots_.empty()) return;
     std::sort(used_slots_.begin(), used_slots_.end());
     const std::size_t first = static_cast<std::size_t>(used_slots_.front()) * width_;
@@ -290,7 +531,7 @@ class CoarseLineProduct {
     return bands.data() + static_cast<std::size_t>(local) * band_size_;
   }
 
-  void add_rows(std::int32_t coarse_line, const CoarseNumbering& numbering, Mat coarse) {
+  void add_rows(std::int32_t coarse_line, const CoarseNumbering& numbering, CoarseRows& coarse) {
     // Lines in the order of their global rows, so that every row's columns ascend.
     order_.resize(coarse_lines_.size());
     std::iota(order_.begin(), order_.end(), 0);
@@ -305,13 +546,13 @@ class CoarseLineProduct {
         const std::int32_t line = coarse_lines_[local];
         for (int w = 0; w < width_; ++w) {
           if (sums[w] == 0.0) continue;
-          columns_.push_back(numbering.index(line, s + w - reach_));
+          const PetscInt column = numbering.index(line, s + w - reach_);
+          if (column < 0) continue;  // no such slot on that line
+          columns_.push_back(column);
           values_.push_back(sums[w]);
         }
       }
-      const PetscInt row = numbering.index(coarse_line, s);
-      TSV_CHECK(MatSetValues(coarse, 1, &row, static_cast<PetscInt>(columns_.size()),
-                             columns_.data(), values_.data(), ADD_VALUES));
+      coarse.add(coarse_line, numbering.index(coarse_line, s), columns_, values_);
       row_used_[s] = 0;
     }
     const std::size_t first = static_cast<std::size_t>(used_slots_.front()) * width_;
@@ -375,41 +616,29 @@ std::vector<PetscInt> slots_within_reach(const CoarseNumbering& numbering, int r
   return window_count;
 }
 
-// Nonzeros per owned coarse row (I, s): over the lines J of the 2D coarse operator's
-// row I, the slots t of J with |t - s| <= reach. A fine row (i, s) only couples to
-// slots within that reach, and P = P2 (x) I keeps slots, so this bounds the row; on
-// extruded meshes, where neighbouring lines couple at every shared slot, it is the
-// row's length up to the few rows beside doubled (interface) nodes. A looser bound
-// costs memory that stays resident through the solve (the peak): the slack of an
-// AIJ matrix is not given back at assembly.
-void preallocate_coarse(Mat coarse, const CsrMatrix& coarse_2d, const CoarseNumbering& numbering,
-                        int reach, int rank) {
-  const PetscInt owned = numbering.owned_end - numbering.owned_begin;
-  std::vector<PetscInt> diagonal_count(owned, 0), off_count(owned, 0);
+// Bounds of the entries of the owned coarse rows in the two blocks: for row (I, s), over
+// the lines J of the 2D coarse operator's row I, the slots t of J with |t - s| <= reach.
+// A fine row (i, s) only couples to slots within that reach, and P = P2 (x) I keeps
+// slots; on extruded meshes, where neighbouring lines couple at every shared slot, this
+// is the row's length up to the few rows beside doubled (interface) nodes.
+EntryBounds owned_entry_bounds(const CsrMatrix& coarse_2d, const CoarseNumbering& numbering,
+                               int reach, int rank) {
   const std::vector<PetscInt> window_count = slots_within_reach(numbering, reach);
   const std::size_t span = static_cast<std::size_t>(numbering.slot_span);
   const auto line_count = static_cast<std::int32_t>(numbering.line_owner.size());
+  EntryBounds bounds;
   for (std::int32_t line = 0; line < line_count; ++line) {
     if (numbering.line_owner[line] != rank) continue;
-    const PetscInt first = numbering.line_first[line] - numbering.owned_begin;
-    const std::int32_t slot_begin = numbering.slot_start[line];
-    const std::int32_t slot_end = numbering.slot_start[line + 1];
     for (std::int32_t k = coarse_2d.row_start[line]; k < coarse_2d.row_start[line + 1]; ++k) {
       const std::int32_t other = coarse_2d.column[k];
       const PetscInt* within = window_count.data() + numbering.slot_set[other] * span;
-      std::vector<PetscInt>& count =
-          numbering.line_owner[other] == rank ? diagonal_count : off_count;
-      for (std::int32_t position = slot_begin; position < slot_end; ++position)
-        count[first + position - slot_begin] += within[numbering.slots[position]];
+      std::size_t& bound = numbering.line_owner[other] == rank ? bounds.diagonal : bounds.off;
+      for (std::int32_t position = numbering.slot_start[line];
+           position < numbering.slot_start[line + 1]; ++position)
+        bound += static_cast<std::size_t>(within[numbering.slots[position]]);
     }
   }
-  for (PetscInt row = 0; row < owned; ++row)
-    diagonal_count[row] = std::min(diagonal_count[row], owned);
-  TSV_CHECK(MatXAIJSetPreallocation(coarse, 1, diagonal_count.data(), off_count.data(), nullptr,
-                                    nullptr));
-  // The 2D pattern (structural, zeros kept) bounds the lines a coarse row reaches;
-  // should it not, PETSc allocates rather than fails (-info reports the mallocs).
-  TSV_CHECK(MatSetOption(coarse, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  return bounds;
 }
 
 }  // namespace
@@ -458,12 +687,10 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
   if (blocks.off_diagonal) off = std::make_unique<SeqRows>(blocks.off_diagonal);
   const int reach = slot_reach(fine, diagonal, off.get(), places, comm);
 
-  MatHandle coarse;
-  const PetscInt owned = numbering.owned_end - numbering.owned_begin;
-  TSV_CHECK(MatCreate(comm, coarse.out()));
-  TSV_CHECK(MatSetSizes(coarse, owned, owned, numbering.global_count, numbering.global_count));
-  TSV_CHECK(MatSetType(coarse, MATAIJ));
-  preallocate_coarse(coarse, coarsening.coarse_operator, numbering, reach, rank);
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  CoarseRows coarse(numbering, rank, ranks,
+                    owned_entry_bounds(coarsening.coarse_operator, numbering, reach, rank));
 
   const RowsByLine lines = rows_by_line(fine);
   CoarseLineProduct product(fine.footprint_node_count, p2.column_count, numbering.slot_span, reach);
@@ -485,7 +712,13 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
       band[offset + column_slot] += weight * value;
     }
   };
-  for (std::int32_t coarse_line = 0; coarse_line < p2.column_count; ++coarse_line) {
+  // Coarse lines by their first row, so that the owned rows come in ascending order.
+  std::vector<std::int32_t> coarse_lines(static_cast<std::size_t>(p2.column_count));
+  std::iota(coarse_lines.begin(), coarse_lines.end(), 0);
+  std::sort(coarse_lines.begin(), coarse_lines.end(), [&](std::int32_t x, std::int32_t y) {
+    return numbering.line_first[x] < numbering.line_first[y];
+  });
+  for (const std::int32_t coarse_line : coarse_lines) {
     for (std::int32_t k = p2_transposed.row_start[coarse_line];
          k < p2_transposed.row_start[coarse_line + 1]; ++k) {
       const std::int32_t line = p2_transposed.column[k];
@@ -510,9 +743,7 @@ MatHandle galerkin_on_lines(Mat fine_matrix, const LineStructure& fine,
     }
     product.finish(coarse_line, p2, numbering, coarse);
   }
-  TSV_CHECK(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
-  TSV_CHECK(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
-  return coarse;
+  return coarse.make_matrix(comm);
 }
 
 }  // namespace tsvfield::solver

@@ -1,18 +1,16 @@
 #include "solver/scalar_operator.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
+
+#include "solver/matrix_arrays.hpp"
 
 namespace tsvfield::solver {
 namespace {
@@ -70,157 +68,6 @@ PointState interpolate(const HexPoint& p, const ElementValues& element) {
 void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
   TSV_CHECK(VecGhostUpdateBegin(v, mode, direction));
   TSV_CHECK(VecGhostUpdateEnd(v, mode, direction));
-}
-
-// A fixed-size array straight from mmap: zero-filled by the kernel (no memset
-// of our own), and 2 MiB aligned and advised as transparent huge pages, so
-// that first touching it costs one page fault per 2 MiB instead of one per
-// 4 KiB (page faults dominate filling a fresh matrix on virtual machines).
-template <typename T>
-class PageArray {
-  static_assert(std::is_trivially_copyable_v<T>);
-  static constexpr std::size_t kHugePage = std::size_t{1} << 21;
-  static constexpr std::size_t kPage = 4096;  // a multiple of the page size (mmap rounds up)
-  // No swap reserved up front: an array mapped at a bound of its size touches
-  // (and is charged for) only what it fills.
-  static constexpr int kMapFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-
- public:
-  PageArray() = default;
-  explicit PageArray(std::size_t size) : size_(size) {
-    const std::size_t bytes = std::max<std::size_t>(size, 1) * sizeof(T);
-    if (bytes < kHugePage) {
-      bytes_ = (bytes + kPage - 1) / kPage * kPage;
-      void* map = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, kMapFlags, -1, 0);
-      if (map == MAP_FAILED) throw std::bad_alloc();
-      data_ = static_cast<T*>(map);
-      return;
-    }
-    bytes_ = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    // Map one huge page more and trim both ends to a 2 MiB aligned range.
-    const std::size_t mapped = bytes_ + kHugePage;
-    void* map = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, kMapFlags, -1, 0);
-    if (map == MAP_FAILED) throw std::bad_alloc();
-    const auto start = reinterpret_cast<std::uintptr_t>(map);
-    const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
-    if (aligned > start) munmap(map, aligned - start);
-    if (const std::size_t tail = start + mapped - (aligned + bytes_); tail > 0) {
-      munmap(reinterpret_cast<void*>(aligned + bytes_), tail);
-    }
-    data_ = reinterpret_cast<T*>(aligned);
-#ifdef MADV_HUGEPAGE
-    madvise(data_, bytes_, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-  }
-  ~PageArray() {
-    if (data_) munmap(data_, bytes_);
-  }
-  PageArray(const PageArray&) = delete;
-  PageArray& operator=(const PageArray&) = delete;
-  PageArray(PageArray&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)),
-        size_(std::exchange(other.size_, 0)),
-        bytes_(std::exchange(other.bytes_, 0)) {}
-  PageArray& operator=(PageArray&& other) noexcept {
-    std::swap(data_, other.data_);
-    std::swap(size_, other.size_);
-    std::swap(bytes_, other.bytes_);
-    return *this;
-  }
-
-  T* data() {
-    return data_;
-  }
-  std::size_t size() const {
-    return size_;
-  }
-  T& operator[](std::size_t i) {
-    return data_[i];
-  }
-  // Keeps the first `size` elements and gives the pages beyond them back
-  // (the part never touched cost no memory, only address space).
-  void shrink(std::size_t size) {
-    if (size >= size_) return;
-    const std::size_t unit = bytes_ >= kHugePage ? kHugePage : kPage;
-    const std::size_t kept =
-        std::max<std::size_t>((size * sizeof(T) + unit - 1) / unit * unit, unit);
-    if (kept < bytes_) {
-      munmap(reinterpret_cast<char*>(data_) + kept, bytes_ - kept);
-      bytes_ = kept;
-    }
-    size_ = size;
-  }
-
- private:
-  T* data_ = nullptr;
-  std::size_t size_ = 0;
-  std::size_t bytes_ = 0;
-};
-
-// The CSR arrays of a matrix created on them (MatCreateSeqAIJWithArrays,
-// MatCreateMPIAIJWithSplitArrays): the diagonal block with local columns, the
-// off-diagonal block with global ones. Values start at zero.
-struct MatrixArrays {
-  PageArray<PetscInt> diag_start, diag_columns, off_start, off_columns;
-  PageArray<PetscScalar> diag_values, off_values;
-};
-
-PetscErrorCode destroy_matrix_arrays(void* arrays) {
-  delete static_cast<MatrixArrays*>(arrays);
-  return 0;
-}
-
-using ContainerHandle = Handle<PetscContainer, PetscContainerDestroy>;
-
-// Sends each rank its buffer (all-to-all); returns what the others sent here.
-std::vector<PetscInt> exchange_rows(std::vector<std::vector<PetscInt>> outgoing, MPI_Comm comm) {
-  const auto ranks = outgoing.size();
-  std::vector<int> send_counts(ranks), receive_counts(ranks);
-  std::vector<int> send_offsets(ranks + 1, 0), receive_offsets(ranks + 1, 0);
-  for (std::size_t r = 0; r < ranks; ++r) send_counts[r] = static_cast<int>(outgoing[r].size());
-  MPI_Alltoall(send_counts.data(), 1, MPI_INT, receive_counts.data(), 1, MPI_INT, comm);
-  std::vector<PetscInt> send_buffer;
-  for (std::size_t r = 0; r < ranks; ++r) {
-    send_offsets[r + 1] = send_offsets[r] + send_counts[r];
-    receive_offsets[r + 1] = receive_offsets[r] + receive_counts[r];
-    send_buffer.insert(send_buffer.end(), outgoing[r].begin(), outgoing[r].end());
-  }
-  outgoing.clear();
-  std::vector<PetscInt> receive_buffer(static_cast<std::size_t>(receive_offsets.back()));
-  MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPIU_INT,
-                receive_buffer.data(), receive_counts.data(), receive_offsets.data(), MPIU_INT,
-                comm);
-  return receive_buffer;
-}
-
-// An AIJ matrix on the given arrays. PETSc takes them as they are (no copy, no
-// row-by-row insertion); they belong to a container composed with the matrix
-// and go when it goes.
-MatHandle matrix_on_arrays(std::unique_ptr<MatrixArrays> arrays, PetscInt owned, PetscInt global,
-                           MPI_Comm comm) {
-  int ranks = 1;
-  MPI_Comm_size(comm, &ranks);
-  MatHandle matrix;
-  if (ranks == 1) {
-    TSV_CHECK(MatCreateSeqAIJWithArrays(comm, owned, owned, arrays->diag_start.data(),
-                                        arrays->diag_columns.data(), arrays->diag_values.data(),
-                                        matrix.out()));
-  } else {
-    TSV_CHECK(MatCreateMPIAIJWithSplitArrays(
-        comm, owned, owned, global, global, arrays->diag_start.data(), arrays->diag_columns.data(),
-        arrays->diag_values.data(), arrays->off_start.data(), arrays->off_columns.data(),
-        arrays->off_values.data(), matrix.out()));
-  }
-  ContainerHandle container;
-  TSV_CHECK(PetscContainerCreate(PETSC_COMM_SELF, container.out()));
-  TSV_CHECK(PetscContainerSetPointer(container, arrays.get()));
-  TSV_CHECK(PetscContainerSetUserDestroy(container, destroy_matrix_arrays));
-  arrays.release();  // the container owns them now
-  TSV_CHECK(PetscObjectCompose(reinterpret_cast<PetscObject>(matrix.get()),
-                               "tsvfield_matrix_arrays",
-                               reinterpret_cast<PetscObject>(container.get())));
-  TSV_CHECK(MatSetOption(matrix, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  return matrix;
 }
 
 // One cell's Jacobian block dR/du + shift dR/d(udot).
@@ -763,7 +610,7 @@ MatHandle ScalarOperator::create_matrix() const {
     buffer.push_back(static_cast<PetscInt>(neighbours.size()));
     for (auto node : neighbours) buffer.push_back(global_index_[static_cast<std::size_t>(node)]);
   }
-  const std::vector<PetscInt> received = exchange_rows(std::move(outgoing), comm_);
+  const std::vector<PetscInt> received = exchange_all_to_all(std::move(outgoing), comm_);
   // Received rows (local row, position in `received`), by row.
   const auto begin = static_cast<PetscInt>(mesh_.owned_node_begin);
   const auto end = begin + static_cast<PetscInt>(owned);
