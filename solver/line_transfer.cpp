@@ -229,17 +229,29 @@ struct EntryBounds {
   std::size_t diagonal = 0, off = 0;
 };
 
-// Appends `value` after the first `used` elements of `array`, which is mapped at a
-// bound; past its end (a bound that was wrong), the array doubles.
-template <typename T>
-void append(PageArray<T>& array, std::size_t& used, T value) {
-  if (used == array.size()) {
-    PageArray<T> larger(std::max<std::size_t>(2 * array.size(), 1024));
-    std::copy(array.data(), array.data() + used, larger.data());
-    array = std::move(larger);
-  }
-  array[used++] = value;
+// Room for `needed` entries in a block's arrays (columns, values), filled up to `used`
+// and mapped at a bound: past it (a bound that was wrong), both grow, at least doubling.
+void ensure_room(PageArray<PetscInt>& columns, PageArray<PetscScalar>& values, std::size_t used,
+                 std::size_t needed) {
+  if (needed <= columns.size()) return;
+  const std::size_t size = std::max(needed, 2 * columns.size());
+  PageArray<PetscInt> wider_columns(size);
+  PageArray<PetscScalar> wider_values(size);
+  std::copy(columns.data(), columns.data() + used, wider_columns.data());
+  std::copy(values.data(), values.data() + used, wider_values.data());
+  columns = std::move(wider_columns);
+  values = std::move(wider_values);
 }
+
+void append_entry(PageArray<PetscInt>& columns, PageArray<PetscScalar>& values, std::size_t& used,
+                  PetscInt column, PetscScalar value) {
+  ensure_room(columns, values, used, used + 1);
+  columns[used] = column;
+  values[used++] = value;
+}
+
+// One row's entries: global columns, ascending.
+using RowEntries = std::vector<std::pair<PetscInt, PetscScalar>>;
 
 // The coarse operator's rows as this rank computes them, written straight into the CSR
 // arrays that the matrix is then made on (matrix_on_arrays). This rank computes every
@@ -313,13 +325,10 @@ class CoarseRows {
 
   void add_entry(PetscInt column, PetscScalar value) {
     if (owned_column(column)) {
-      std::size_t used = diag_used_;
-      append(arrays_->diag_columns, used, column - numbering_.owned_begin);
-      append(arrays_->diag_values, diag_used_, value);
+      append_entry(arrays_->diag_columns, arrays_->diag_values, diag_used_,
+                   column - numbering_.owned_begin, value);
     } else {
-      std::size_t used = off_used_;
-      append(arrays_->off_columns, used, column);
-      append(arrays_->off_values, off_used_, value);
+      append_entry(arrays_->off_columns, arrays_->off_values, off_used_, column, value);
     }
   }
 
@@ -333,11 +342,11 @@ class CoarseRows {
 
   // Row `local`'s entries (global columns, ascending, each once) with the received parts
   // [first, last) of it added.
-  std::vector<std::pair<PetscInt, PetscScalar>> merged_row(
-      std::size_t local, const std::vector<std::array<std::size_t, 3>>& parts, std::size_t first,
-      std::size_t last, const std::vector<PetscInt>& received_columns,
-      const std::vector<PetscScalar>& received_values) const {
-    std::vector<std::pair<PetscInt, PetscScalar>> row;
+  RowEntries merged_row(std::size_t local, const std::vector<std::array<std::size_t, 3>>& parts,
+                        std::size_t first, std::size_t last,
+                        const std::vector<PetscInt>& received_columns,
+                        const std::vector<PetscScalar>& received_values) const {
+    RowEntries row;
     for (auto k = static_cast<std::size_t>(arrays_->diag_start[local]);
          k < static_cast<std::size_t>(arrays_->diag_start[local + 1]); ++k)
       row.emplace_back(arrays_->diag_columns[k] + numbering_.owned_begin, arrays_->diag_values[k]);
@@ -380,7 +389,7 @@ class CoarseRows {
     if (parts.empty()) return;
     std::stable_sort(parts.begin(), parts.end(),
                      [](const auto& x, const auto& y) { return x[0] < y[0]; });
-    std::vector<std::pair<std::size_t, std::vector<std::pair<PetscInt, PetscScalar>>>> merged;
+    std::vector<std::pair<std::size_t, RowEntries>> merged;  // by local row
     for (std::size_t first = 0; first < parts.size();) {
       std::size_t last = first;
       while (last < parts.size() && parts[last][0] == parts[first][0]) ++last;
@@ -414,22 +423,11 @@ class CoarseRows {
 
   // Moves one block's rows to their new starts, from the last row down, writing the
   // merged rows' entries of this block (diagonal: local columns) in their place.
-  void widen(
-      PageArray<PetscInt>& columns, PageArray<PetscScalar>& values, PageArray<PetscInt>& old_start,
-      const std::vector<PetscInt>& new_start,
-      const std::vector<std::pair<std::size_t, std::vector<std::pair<PetscInt, PetscScalar>>>>&
-          merged,
-      bool diagonal_block) {
-    const auto needed = static_cast<std::size_t>(new_start[owned_]);
-    if (needed > columns.size()) {
-      const auto used = static_cast<std::size_t>(old_start[owned_]);
-      PageArray<PetscInt> wider_columns(needed);
-      PageArray<PetscScalar> wider_values(needed);
-      std::copy(columns.data(), columns.data() + used, wider_columns.data());
-      std::copy(values.data(), values.data() + used, wider_values.data());
-      columns = std::move(wider_columns);
-      values = std::move(wider_values);
-    }
+  void widen(PageArray<PetscInt>& columns, PageArray<PetscScalar>& values,
+             PageArray<PetscInt>& old_start, const std::vector<PetscInt>& new_start,
+             const std::vector<std::pair<std::size_t, RowEntries>>& merged, bool diagonal_block) {
+    ensure_room(columns, values, static_cast<std::size_t>(old_start[owned_]),
+                static_cast<std::size_t>(new_start[owned_]));
     std::size_t next_merged = merged.size();
     for (std::size_t local = owned_; local-- > 0;) {
       const auto to = static_cast<std::size_t>(new_start[local]);
