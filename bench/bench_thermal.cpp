@@ -310,7 +310,7 @@ void print(const Measurement& m, double touch_rate) {
               verdict(m.iterations <= kTargetIterations));
   std::printf("peak memory per unknown: %.0f bytes   target <= %.0f: %s\n", m.bytes_per_unknown,
               kTargetBytes, verdict(m.bytes_per_unknown <= kTargetBytes));
-  std::printf("unknowns per second end to end: %.3g   target >= %.3g (at 8M unknowns, 2 ranks)%s\n",
+  std::printf("unknowns per second end to end: %.4g   target >= %.3g (at 8M unknowns, 2 ranks)%s\n",
               rate, kTargetRate,
               m.unknowns >= 4000000 && m.ranks == 2 ? (rate >= kTargetRate ? ": met" : ": NOT met")
                                                     : ": (target applies at 8M on 2 ranks)");
