@@ -18,7 +18,6 @@
 // Any argument after the size is a PETSc option (e.g. -thermal_ksp_monitor).
 #include <mpi.h>
 #include <petscsys.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -36,6 +36,7 @@
 #include "physics/material_data.hpp"
 #include "physics/thermal_solver.hpp"
 #include "solver/huge_page_heap.hpp"
+#include "solver/matrix_arrays.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/petsc_options.hpp"
 
@@ -197,21 +198,21 @@ double max_over_ranks(double value, MPI_Comm comm) {
 }
 
 // How fast this machine gives a process fresh memory: bytes per second of first touch
-// of 64 MiB advised as huge pages (as the heap is), on the slowest rank. Bare metal
-// zeroes pages at several GB/s; a virtual machine whose host hands memory back lazily
-// can be slower by ten times or more, and then the first touch of the run's resident
-// memory, not the solver, decides much of the end-to-end time. 0 if the probe failed.
+// of 64 MiB on huge pages (a PageArray, as the matrices use), on the slowest rank. Bare
+// metal zeroes pages at several GB/s; a virtual machine whose host hands memory back
+// lazily can be slower by ten times or more, and then the first touch of the run's
+// resident memory, not the solver, decides much of the end-to-end time. 0 if the probe
+// could not map its memory.
 double fresh_memory_rate(MPI_Comm comm) {
   constexpr std::size_t kProbeBytes = std::size_t{64} << 20;
-  void* probe =
-      mmap(nullptr, kProbeBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   double rate = 0;
-  if (probe != MAP_FAILED) {
-    madvise(probe, kProbeBytes, MADV_HUGEPAGE);
+  try {
+    solver::PageArray<char> probe(kProbeBytes);
     const double start = MPI_Wtime();
-    std::memset(probe, 1, kProbeBytes);
+    std::memset(probe.data(), 1, kProbeBytes);
     rate = static_cast<double>(kProbeBytes) / std::max(1e-9, MPI_Wtime() - start);
-    munmap(probe, kProbeBytes);
+  } catch (const std::bad_alloc&) {
+    rate = 0;
   }
   MPI_Allreduce(MPI_IN_PLACE, &rate, 1, MPI_DOUBLE, MPI_MIN, comm);
   return rate;
