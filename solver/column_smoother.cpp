@@ -191,7 +191,25 @@ struct ColumnSmoother::Data {
 
   void check_layout() const;
   void index_and_factor_lines();
-  PetscInt own_line_search_begin(const SeqRows& diagonal, PetscInt i) const;
+  // Calls visit(j, k) for the entries k of row i on its own line (column j). When the
+  // lines follow the rows, the own line's entries are one run from own_line_begin, ended
+  // by the first entry past it; otherwise they may lie anywhere in the row.
+  template <typename Visit>
+  void for_each_own_line_entry(const SeqRows& diagonal, PetscInt i,
+                               const std::vector<std::int32_t>& line_of, Visit&& visit) const {
+    const std::int32_t line = line_of[static_cast<std::size_t>(i)];
+    const PetscInt* columns = diagonal.columns();
+    const PetscInt begin =
+        rank_lines_follow_rows ? own_line_begin[static_cast<std::size_t>(i)] : diagonal.begin(i);
+    for (PetscInt k = begin; k < diagonal.end(i); ++k) {
+      const auto j = static_cast<std::size_t>(columns[k]);
+      if (line_of[j] != line) {
+        if (!rank_lines_follow_rows) continue;
+        break;
+      }
+      visit(j, k);
+    }
+  }
   void compute_bandwidths(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
                           const std::vector<std::int32_t>& position);
   void factor_lines(const SeqRows& diagonal, const std::vector<std::int32_t>& line_of,
@@ -236,32 +254,18 @@ void ColumnSmoother::Data::check_layout() const {
   }
 }
 
-// Where row i's entries on its own line can begin: own_line_begin when the lines follow
-// the rows (the own line's entries are then one run, ended by the first entry past it),
-// else the row's start (its own line's entries may lie anywhere in it).
-PetscInt ColumnSmoother::Data::own_line_search_begin(const SeqRows& diagonal, PetscInt i) const {
-  return rank_lines_follow_rows ? own_line_begin[static_cast<std::size_t>(i)] : diagonal.begin(i);
-}
-
 void ColumnSmoother::Data::compute_bandwidths(const SeqRows& diagonal,
                                               const std::vector<std::int32_t>& line_of,
                                               const std::vector<std::int32_t>& position) {
   const std::size_t lines = layout.start.size() - 1;
   bandwidth.assign(lines, 0);
   factor_offset.assign(lines + 1, 0);
-  const PetscInt* row_start = diagonal.row_start();
-  const PetscInt* columns = diagonal.columns();
   for (PetscInt i = 0; i < owned_rows; ++i) {
     const auto line = static_cast<std::size_t>(line_of[static_cast<std::size_t>(i)]);
     const int p = position[static_cast<std::size_t>(i)];
-    for (PetscInt k = own_line_search_begin(diagonal, i); k < row_start[i + 1]; ++k) {
-      const auto j = static_cast<std::size_t>(columns[k]);
-      if (static_cast<std::size_t>(line_of[j]) != line) {
-        if (!rank_lines_follow_rows) continue;
-        break;
-      }
+    for_each_own_line_entry(diagonal, i, line_of, [&](std::size_t j, PetscInt) {
       bandwidth[line] = std::max(bandwidth[line], std::abs(p - position[j]));
-    }
+    });
   }
   std::size_t longest = 0;
   for (std::size_t l = 0; l < lines; ++l) {
@@ -278,8 +282,6 @@ void ColumnSmoother::Data::factor_lines(const SeqRows& diagonal,
                                         const std::vector<std::int32_t>& line_of,
                                         const std::vector<std::int32_t>& position) {
   factor.assign(static_cast<std::size_t>(factor_offset.back()), 0.0);
-  const PetscInt* row_start = diagonal.row_start();
-  const PetscInt* columns = diagonal.columns();
   const PetscScalar* values = diagonal.values();
   // Scatter the lower band of A into the factor storage (k = 0 holds the diagonal).
   for (PetscInt i = 0; i < owned_rows; ++i) {
@@ -287,14 +289,9 @@ void ColumnSmoother::Data::factor_lines(const SeqRows& diagonal,
     const int p = position[static_cast<std::size_t>(i)];
     const int width = bandwidth[line] + 1;
     double* band_row = factor.data() + factor_offset[line] + static_cast<std::int64_t>(p) * width;
-    for (PetscInt k = own_line_search_begin(diagonal, i); k < row_start[i + 1]; ++k) {
-      const auto j = static_cast<std::size_t>(columns[k]);
-      if (static_cast<std::size_t>(line_of[j]) != line) {
-        if (!rank_lines_follow_rows) continue;
-        break;
-      }
+    for_each_own_line_entry(diagonal, i, line_of, [&](std::size_t j, PetscInt k) {
       if (position[j] <= p) band_row[p - position[j]] += PetscRealPart(values[k]);
-    }
+    });
   }
   std::vector<double> pivots;  // D of the line being factored
   for (std::size_t line = 0; line + 1 < layout.start.size(); ++line) {
