@@ -545,15 +545,12 @@ double nonzeros(Mat a) {
   return info.nz_used;
 }
 
-// Returns whether the pre-smoother leaves the level's residual. On the finest level,
-// whose matrix is the Krylov method's operator, the post-smoother can also leave A x
-// (for solver/product_cg; used only when that method asks for it).
+// Returns whether the pre-smoother leaves the level's residual.
 bool configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines, int sweeps,
-                         bool residual_from_sweep, bool finest) {
+                         bool residual_from_sweep) {
   auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines));
   const bool sweep_residual =
       residual_from_sweep && sweeps == 1 && install_line_residual(pc, petsc_level, a, smoother);
-  if (finest && sweeps == 1) install_operator_product(a, smoother);
   KSP down = nullptr, up = nullptr;
   TSV_CHECK(PCMGGetSmootherDown(pc, petsc_level, &down));
   TSV_CHECK(PCMGGetSmootherUp(pc, petsc_level, &up));
@@ -709,7 +706,7 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     } else {
       ScopedLogStage stage("column_mg: line factors");
       if (configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines,
-                              options.smoothing_sweeps, options.residual_from_sweep, l == 0))
+                              options.smoothing_sweeps, options.residual_from_sweep))
         ++summary.levels_with_sweep_residual;
       TSV_CHECK(PCMGSetInterpolation(pc, petsc_level, prolongators[l]));
     }

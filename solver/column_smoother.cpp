@@ -181,23 +181,13 @@ struct ColumnSmoother::Data {
   bool rank_lines_follow_rows = false;
   bool lines_follow_rows = false;        // on every rank
   std::vector<PetscInt> own_line_begin;  // per owned row, when rank_lines_follow_rows
-  // Per owned row, where the later lines' columns begin (the product's scatter reads
-  // from there to the row's end): made by enable_product_output.
-  std::vector<PetscInt> later_lines_begin;
-  VecHandle residual_output;  // enable_residual_output's vector (referenced)
-  VecHandle product_output;   // enable_product_output's vector (referenced)
-  VecHandle previous_ghosts;  // the ghost values a product-leaving sweep used
-  // The last sweep that left a residual (b, x, r) or a product (x, w; no b), with the
-  // vectors' states after it.
-  struct LeftOutput {
-    Vec b = nullptr, x = nullptr, out = nullptr;
-    PetscObjectState b_state = -1, x_state = -1, out_state = -1;
-    // Whether it was made by a sweep on these vectors (b null: not compared) and none of
-    // them has changed since, on every rank. Collective.
-    bool still_holds(Vec b, Vec x, Vec out, MPI_Comm comm) const;
+  VecHandle residual_output;             // enable_residual_output's vector (referenced)
+  // The last sweep that left the residual: its b, x and r and their states after it.
+  struct LeftResidual {
+    Vec b = nullptr, x = nullptr, r = nullptr;
+    PetscObjectState b_state = -1, x_state = -1, r_state = -1;
   };
-  mutable LeftOutput left_residual;
-  mutable LeftOutput left_product;
+  mutable LeftResidual left_residual;
 
   void check_layout() const;
   void index_and_factor_lines();
@@ -227,21 +217,13 @@ struct ColumnSmoother::Data {
   void build_ghost_gather(const PetscInt* ghost_columns);
   void mark_rank_boundary_lines();
   void find_own_line_begins();
-  void find_later_lines_begins();
-  // A sweep's optional outputs: the residual (forward from zero) or the product A x
-  // (backward), as raw arrays of owned rows.
-  struct SweepOutputs {
-    PetscScalar* residual = nullptr;
-    PetscScalar* product = nullptr;
-  };
   void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
-                  PetscScalar* x_data, SweepOutputs outputs, const SeqRows& diagonal,
+                  PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
                   const SeqRows* off, const PetscScalar* ghosts, StreamPrefetch& prefetch) const;
   void solve_line(std::size_t line, double* rhs) const;
-  void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r, Vec w) const;
-  void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r, Vec w) const;
+  void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
+  void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
   void subtract_off_rank_couplings(Vec x, Vec r) const;
-  void add_off_rank_changes(Vec x, Vec w) const;
 };
 
 void ColumnSmoother::Data::check_layout() const {
@@ -437,19 +419,13 @@ void ColumnSmoother::Data::mark_rank_boundary_lines() {
 // when the off-rank values are taken as zero.
 //
 // Forward from zero with rank_lines_follow_rows, a row reads only the lines before its own.
-// With a residual output as well, the line then hands its new values to the residual of
-// those lines' rows, by symmetry from the same entries while they are still in cache:
+// With r_data as well, the line then hands its new values to the residual of those
+// lines' rows, by symmetry from the same entries while they are still in cache:
 // r_j = -sum a_ji x_i over the rows i of the later lines, which is b_j - (A x)_j on this
 // rank once every line is done, because line j's solve made the rest of it zero.
-//
-// Backward with a product output (rank_lines_follow_rows), the mirror image: once the
-// line is solved its rows have (A x)_i = b_i; the lines after it are done, and each
-// line before it that changes later by d adds a_ij d_j to row i. So the line starts its
-// rows at b and hands its own changes to the rows of the later lines through the entries
-// just read (a_ji = a_ij), which leaves w = A x on this rank once every line is done.
 void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from_zero,
                                       const PetscScalar* b_data, PetscScalar* x_data,
-                                      SweepOutputs outputs, const SeqRows& diagonal,
+                                      PetscScalar* r_data, const SeqRows& diagonal,
                                       const SeqRows* off, const PetscScalar* ghosts,
                                       StreamPrefetch& prefetch) const {
   const PetscInt* d_start = diagonal.row_start();
@@ -476,52 +452,36 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
   }
   solve_line(line, residual);
   for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
-  PetscScalar* r_data = outputs.residual;
-  if (r_data && earlier_lines_only) {
-    for (int p = 0; p < length; ++p) {
-      const PetscInt i = line_rows[p];
-      r_data[i] = 0;  // no later line has reached it yet
-      const double x_i = PetscRealPart(x_data[i]);
-      const PetscInt end = own_line_begin[static_cast<std::size_t>(i)];
-      for (PetscInt k = d_start[i]; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
-    }
-  }
-  PetscScalar* w_data = outputs.product;
-  if (w_data && backward && rank_lines_follow_rows) {
-    for (int p = 0; p < length; ++p) {
-      const PetscInt i = line_rows[p];
-      w_data[i] = b_data[i];
-      const double change = residual[p];
-      for (PetscInt k = later_lines_begin[static_cast<std::size_t>(i)]; k < d_start[i + 1]; ++k)
-        w_data[d_columns[k]] += d_values[k] * change;
-    }
+  if (!r_data || !earlier_lines_only) return;
+  for (int p = 0; p < length; ++p) {
+    const PetscInt i = line_rows[p];
+    r_data[i] = 0;  // no later line has reached it yet
+    const double x_i = PetscRealPart(x_data[i]);
+    const PetscInt end = own_line_begin[static_cast<std::size_t>(i)];
+    for (PetscInt k = d_start[i]; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
   }
 }
 
 // One sweep over the lines; off-rank values of x are those at the start of the sweep
 // (or zero when from_zero: x is zero at the start). With r (a forward sweep from zero
-// with lines_follow_rows only), r = b - A x is left behind as well; with w (a backward
-// sweep, lines_follow_rows), w = A x.
-void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r, Vec w) const {
-  sweep_lines(b, x, backward, from_zero, r, w);
+// with lines_follow_rows only), r = b - A x is left behind as well.
+void ColumnSmoother::Data::sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const {
+  sweep_lines(b, x, backward, from_zero, r);
   if (r) subtract_off_rank_couplings(x, r);
-  if (w) add_off_rank_changes(x, w);
 }
 
-void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r,
-                                       Vec w) const {
+void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const {
   const bool use_ghosts = !from_zero && off_block != nullptr;
   const SeqRows diagonal(diagonal_block);
   std::unique_ptr<SeqRows> off;
   if (use_ghosts) off = std::make_unique<SeqRows>(off_block);
   const ConstVecArray rhs(b);
   VecArray solution(x);
-  std::unique_ptr<VecArray> residual, product;
+  std::unique_ptr<VecArray> residual;
   if (r) residual = std::make_unique<VecArray>(r);
-  if (w) product = std::make_unique<VecArray>(w);
   const PetscScalar* b_data = rhs.data();
   PetscScalar* x_data = solution.data();
-  const SweepOutputs outputs{r ? residual->data() : nullptr, w ? product->data() : nullptr};
+  PetscScalar* r_data = r ? residual->data() : nullptr;
   // The gather reads x while the lines before the first boundary line are updated:
   // none of their rows is sent (mark_rank_boundary_lines). Turning MPI's progress engine
   // meanwhile matters: without it, on the fine level of the 2M-unknown benchmark, the
@@ -546,7 +506,7 @@ void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_ze
       ghosts = std::make_unique<ConstVecArray>(ghost_values);
     }
     if (gathering && step % kLinesPerProgressTurn == 0) turn_mpi_progress(comm);
-    sweep_line(line, backward, from_zero, b_data, x_data, outputs, diagonal,
+    sweep_line(line, backward, from_zero, b_data, x_data, r_data, diagonal,
                boundary ? off.get() : nullptr, boundary ? ghosts->data() : nullptr, prefetch);
   }
   if (gathering) TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
@@ -571,27 +531,6 @@ void ColumnSmoother::Data::subtract_off_rank_couplings(Vec x, Vec r) const {
   }
 }
 
-// w_i += sum over other ranks' rows g of a_ig (x_g now - x_g at the start of the sweep):
-// the sweep took the values from its start (saved here before x is gathered again).
-void ColumnSmoother::Data::add_off_rank_changes(Vec x, Vec w) const {
-  if (!off_block) return;
-  TSV_CHECK(VecCopy(ghost_values, previous_ghosts));
-  TSV_CHECK(VecScatterBegin(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
-  TSV_CHECK(VecScatterEnd(gather, x, ghost_values, INSERT_VALUES, SCATTER_FORWARD));
-  TSV_CHECK(VecAYPX(previous_ghosts, -1.0, ghost_values));  // now the changes
-  const SeqRows off(off_block);
-  const ConstVecArray changes(previous_ghosts);
-  VecArray product(w);
-  PetscScalar* w_data = product.data();
-  for (std::size_t l = 0; l + 1 < layout.start.size(); ++l) {
-    if (!on_rank_boundary[l]) continue;
-    for (std::int32_t k = layout.start[l]; k < layout.start[l + 1]; ++k) {
-      const auto i = layout.rows[static_cast<std::size_t>(k)];
-      w_data[i] += row_dot(off.values(), off.columns(), off.begin(i), off.end(i), changes.data());
-    }
-  }
-}
-
 // Whether this rank's lines are runs of consecutive rows in row order; if so, fills
 // own_line_begin from the sorted columns of each row.
 void ColumnSmoother::Data::find_own_line_begins() {
@@ -606,22 +545,6 @@ void ColumnSmoother::Data::find_own_line_begins() {
     for (PetscInt i = first; i < layout.start[l + 1]; ++i)
       own_line_begin[static_cast<std::size_t>(i)] = static_cast<PetscInt>(
           std::lower_bound(columns + diagonal.begin(i), columns + diagonal.end(i), first) -
-          columns);
-  }
-}
-
-// later_lines_begin from the sorted columns of each row (rank_lines_follow_rows).
-void ColumnSmoother::Data::find_later_lines_begins() {
-  if (!later_lines_begin.empty() || !rank_lines_follow_rows) return;
-  const SeqRows diagonal(diagonal_block);
-  later_lines_begin.resize(static_cast<std::size_t>(owned_rows));
-  const PetscInt* columns = diagonal.columns();
-  for (std::size_t l = 0; l + 1 < layout.start.size(); ++l) {
-    const PetscInt next_line = layout.start[l + 1];
-    for (PetscInt i = layout.start[l]; i < next_line; ++i)
-      later_lines_begin[static_cast<std::size_t>(i)] = static_cast<PetscInt>(
-          std::lower_bound(columns + own_line_begin[static_cast<std::size_t>(i)],
-                           columns + diagonal.end(i), next_line) -
           columns);
   }
 }
@@ -696,49 +619,30 @@ PetscObjectState object_state(Vec v) {
 
 }  // namespace
 
-bool ColumnSmoother::Data::LeftOutput::still_holds(Vec b_now, Vec x_now, Vec out_now,
-                                                   MPI_Comm comm) const {
-  const bool same_b = b_now == nullptr || (b_now == b && object_state(b_now) == b_state);
-  int local_holds = out != nullptr && same_b && x_now == x && out_now == out &&
-                            object_state(x_now) == x_state && object_state(out_now) == out_state
-                        ? 1
-                        : 0;
-  int all_hold = 0;
-  if (MPI_Allreduce(&local_holds, &all_hold, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
-    throw PetscError("ColumnSmoother: MPI_Allreduce of the output check failed");
-  return all_hold == 1;
-}
-
 void ColumnSmoother::smooth(Vec b, Vec x, SweepDirection direction, int sweeps,
                             bool x_is_zero) const {
   const Data& d = *data_;
   d.left_residual = {};
-  d.left_product = {};
   if (sweeps <= 0) return;
   ScopedLogEvent event("ColumnSweeps");
   if (x_is_zero) TSV_CHECK(VecSet(x, 0.0));
   const bool leave_residual = d.residual_output && direction == SweepDirection::forward &&
                               sweeps == 1 && x_is_zero && b != d.residual_output &&
                               x != d.residual_output;
-  const bool leave_product = d.product_output && direction == SweepDirection::backward &&
-                             sweeps == 1 && !x_is_zero && b != d.product_output &&
-                             x != d.product_output;
   Vec r = leave_residual ? d.residual_output.get() : nullptr;
-  Vec w = leave_product ? d.product_output.get() : nullptr;
   bool first = true;
   for (int s = 0; s < sweeps; ++s) {
     if (direction != SweepDirection::backward) {
-      d.sweep(b, x, false, first && x_is_zero, r, nullptr);
+      d.sweep(b, x, false, first && x_is_zero, r);
       first = false;
     }
     if (direction != SweepDirection::forward) {
-      d.sweep(b, x, true, first && x_is_zero, nullptr, w);
+      d.sweep(b, x, true, first && x_is_zero, nullptr);
       first = false;
     }
   }
   if (leave_residual)
     d.left_residual = {b, x, r, object_state(b), object_state(x), object_state(r)};
-  if (leave_product) d.left_product = {nullptr, x, w, -1, object_state(x), object_state(w)};
 }
 
 bool ColumnSmoother::enable_residual_output(Vec r) {
@@ -750,27 +654,17 @@ bool ColumnSmoother::enable_residual_output(Vec r) {
 }
 
 bool ColumnSmoother::holds_residual(Vec b, Vec x, Vec r) const {
-  return data_->left_residual.still_holds(b, x, r, comm_of(data_->matrix));
-}
-
-bool ColumnSmoother::enable_product_output(Vec w) {
-  Data& d = *data_;
-  d.left_product = {};
-  if (!w) {
-    d.product_output = VecHandle();
-    return true;
-  }
-  if (!d.lines_follow_rows) return false;
-  d.find_later_lines_begins();
-  if (d.off_block && !d.previous_ghosts)
-    TSV_CHECK(VecDuplicate(d.ghost_values, d.previous_ghosts.out()));
-  TSV_CHECK(PetscObjectReference(reinterpret_cast<PetscObject>(w)));
-  d.product_output = VecHandle(w);
-  return true;
-}
-
-bool ColumnSmoother::holds_product(Vec x, Vec w) const {
-  return data_->left_product.still_holds(nullptr, x, w, comm_of(data_->matrix));
+  const Data& d = *data_;
+  const Data::LeftResidual& left = d.left_residual;
+  int local_holds = left.r != nullptr && b == left.b && x == left.x && r == left.r &&
+                            object_state(b) == left.b_state && object_state(x) == left.x_state &&
+                            object_state(r) == left.r_state
+                        ? 1
+                        : 0;
+  int all_hold = 0;
+  if (MPI_Allreduce(&local_holds, &all_hold, 1, MPI_INT, MPI_MIN, comm_of(d.matrix)) != MPI_SUCCESS)
+    throw PetscError("ColumnSmoother: MPI_Allreduce of the residual check failed");
+  return all_hold == 1;
 }
 
 std::int64_t ColumnSmoother::line_count() const {
@@ -874,19 +768,6 @@ PetscErrorCode destroy_residual_context(void* context) {
   PetscFunctionReturn(0);
 }
 
-// The smoother that can leave A x behind, composed on the finest level's matrix.
-constexpr const char* kProductKey = "tsvfield_operator_product";
-
-struct ProductContext {
-  std::weak_ptr<ColumnSmoother> smoother;  // owned by the level's smoother PCs
-};
-
-PetscErrorCode destroy_product_context(void* context) {
-  PetscFunctionBeginUser;
-  delete static_cast<ProductContext*>(context);
-  PetscFunctionReturn(0);
-}
-
 }  // namespace
 
 namespace tsvfield::solver {
@@ -910,29 +791,6 @@ bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
   TSV_CHECK(composed);
   TSV_CHECK(PCMGSetResidual(mg_pc, level, line_residual, a));
   return true;
-}
-
-void install_operator_product(Mat a, const std::shared_ptr<ColumnSmoother>& smoother) {
-  if (!smoother) throw std::invalid_argument("install_operator_product: no smoother");
-  auto context = std::make_unique<ProductContext>(ProductContext{smoother});
-  PetscContainer container = nullptr;
-  TSV_CHECK(PetscContainerCreate(PetscObjectComm(reinterpret_cast<PetscObject>(a)), &container));
-  TSV_CHECK(PetscContainerSetPointer(container, context.get()));
-  TSV_CHECK(PetscContainerSetUserDestroy(container, destroy_product_context));
-  context.release();  // owned by the container from here on
-  const PetscErrorCode composed = PetscObjectCompose(reinterpret_cast<PetscObject>(a), kProductKey,
-                                                     reinterpret_cast<PetscObject>(container));
-  TSV_CHECK(PetscContainerDestroy(&container));  // the matrix holds it now
-  TSV_CHECK(composed);
-}
-
-std::shared_ptr<ColumnSmoother> operator_product_source(Mat a) {
-  PetscObject container = nullptr;
-  TSV_CHECK(PetscObjectQuery(reinterpret_cast<PetscObject>(a), kProductKey, &container));
-  if (!container) return nullptr;
-  void* raw = nullptr;
-  TSV_CHECK(PetscContainerGetPointer(reinterpret_cast<PetscContainer>(container), &raw));
-  return static_cast<const ProductContext*>(raw)->smoother.lock();
 }
 
 void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smoother,

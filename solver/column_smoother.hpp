@@ -65,20 +65,6 @@ class ColumnSmoother {
   // them, and none of the three has changed since. Collective.
   bool holds_residual(Vec b, Vec x, Vec r) const;
 
-  // From now on (until called with null), every single backward sweep that continues
-  // from a given x (smooth(b, x, backward, 1, false), a PCMG post-smoother) also leaves
-  // w = A x in `w`, at no extra matrix traffic: a row whose line is solved has
-  // (A x)_i = b_i, and each later line's change d reaches it as a_ij d_j, added, by
-  // symmetry, through the entries of row j that the sweep has just read; the changes of
-  // other ranks' rows are added after the sweep. Possible, and true is returned, only
-  // when every rank's lines are runs of consecutive rows in row order. Keeps a
-  // reference to w. This lets CG skip its product with A (solver/product_cg).
-  bool enable_product_output(Vec w);
-
-  // Whether w holds A x for this x: the last smooth() was such a sweep on x into w,
-  // and neither has changed since. Collective.
-  bool holds_product(Vec x, Vec w) const;
-
   std::int64_t line_count() const;  // over all ranks
   int max_bandwidth() const;        // largest half bandwidth over the lines of all ranks
 
@@ -109,13 +95,5 @@ void install_column_smoother(PC pc, std::shared_ptr<const ColumnSmoother> smooth
 // smoother alive; the smoother PCs do).
 bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
                            const std::shared_ptr<ColumnSmoother>& smoother);
-
-// Records on `a` (the finest level's matrix, which is also the Krylov method's
-// operator) that `smoother` can leave A x behind after its backward sweep, for
-// operator_product_source. Keeps no ownership (the smoother PCs own the smoother).
-void install_operator_product(Mat a, const std::shared_ptr<ColumnSmoother>& smoother);
-
-// The smoother install_operator_product recorded on `a`, if it is still alive.
-std::shared_ptr<ColumnSmoother> operator_product_source(Mat a);
 
 }  // namespace tsvfield::solver

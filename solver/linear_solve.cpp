@@ -6,7 +6,6 @@
 #include "mesh/input_error.hpp"
 #include "solver/petsc_handles.hpp"
 #include "solver/petsc_options.hpp"
-#include "solver/product_cg.hpp"
 
 namespace tsvfield::solver {
 
@@ -76,9 +75,7 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   TSV_CHECK(KSPCreate(comm, ksp.out()));
   TSV_CHECK(KSPSetOperators(ksp, a, a));
   TSV_CHECK(KSPSetOptionsPrefix(ksp, prefix.c_str()));
-  // CG with the column multigrid takes A z from its last sweep (solver/product_cg).
-  register_product_cg();
-  TSV_CHECK(KSPSetType(ksp, !symmetric ? KSPGMRES : lines ? kProductCgType : KSPCG));
+  TSV_CHECK(KSPSetType(ksp, symmetric ? KSPCG : KSPGMRES));
   TSV_CHECK(KSPSetTolerances(ksp, relative_tolerance, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
   TSV_CHECK(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
   PC pc = nullptr;
@@ -88,8 +85,7 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   // CG's true residual norm makes the tolerance mean what it says (and closes
   // the heat balance); keep the user's choice if they made one.
   PetscBool is_cg = PETSC_FALSE, norm_set = PETSC_FALSE;
-  TSV_CHECK(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(ksp.get()), &is_cg, KSPCG,
-                                      kProductCgType, ""));
+  TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp.get()), KSPCG, &is_cg));
   TSV_CHECK(PetscOptionsHasName(nullptr, prefix.c_str(), "-ksp_norm_type", &norm_set));
   if (is_cg && !norm_set) TSV_CHECK(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
 
@@ -126,12 +122,6 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   stats.iterations = static_cast<int>(iterations);
   stats.residual_norm = norm;
   stats.converged_reason = ksp_reason_name(reason);
-  const ProductCgCounts products = product_cg_counts(ksp);
-  if (products.from_preconditioner > 0) {
-    stats.preconditioner +=
-        "; A z from the post-smoother in " + std::to_string(products.from_preconditioner) + " of " +
-        std::to_string(products.from_preconditioner + products.multiplied) + " CG iterations";
-  }
   stats.setup_seconds = middle - start;
   stats.solve_seconds = end - middle;
   if (reason < 0) {

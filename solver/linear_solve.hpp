@@ -10,11 +10,9 @@
 namespace tsvfield::solver {
 
 struct SolveStats {
-  std::string method;  // e.g. "cg+hypre", "newtonls", "bdf"
-  // A line on the preconditioner built (column multigrid levels) and, after the solve,
-  // in how many CG iterations it left A z (solver/product_cg).
-  std::string preconditioner;
-  int iterations = 0;  // Krylov iterations (summed over Newton steps / time steps)
+  std::string method;          // e.g. "cg+hypre", "newtonls", "bdf"
+  std::string preconditioner;  // a line on the preconditioner built (column multigrid levels)
+  int iterations = 0;          // Krylov iterations (summed over Newton steps / time steps)
   int nonlinear_iterations = 0;
   int time_steps = 0;
   double residual_norm = 0;  // final (unpreconditioned where the method allows)
@@ -25,10 +23,9 @@ struct SolveStats {
 // Solves A x = b with CG (GMRES when symmetric is false) and the options
 // "-<prefix>..." (any option overrides the defaults); x is the initial guess.
 // The preconditioner is the column multigrid when `lines` is given (see
-// column_multigrid_wanted), with the CG that takes A z from its post-smoother
-// (solver/product_cg; -<prefix>ksp_type cg for PETSc's), else BoomerAMG with
-// set_elliptic_defaults' settings unless -<prefix>pc_type chooses another. Throws SolverError when
-// the solver diverges.
+// column_multigrid_wanted), else BoomerAMG with set_elliptic_defaults' settings
+// unless -<prefix>pc_type chooses another. Throws SolverError when the solver
+// diverges.
 SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
                                double relative_tolerance, bool symmetric = true,
                                const LineStructure* lines = nullptr);
