@@ -592,20 +592,23 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   }
   const char* pc_prefix = nullptr;
   TSV_CHECK(PCGetOptionsPrefix(pc, &pc_prefix));
-  set_elliptic_defaults(std::string(pc_prefix ? pc_prefix : "") + "mg_coarse_", true);
+  const std::string coarse_prefix = std::string(pc_prefix ? pc_prefix : "") + "mg_coarse_";
+  set_elliptic_defaults(coarse_prefix, true);
+  set_default_option(coarse_prefix, "pc_hypre_boomeramg_relax_type_all", "Chebyshev");
   TSV_CHECK(PCSetType(coarse_pc, PCHYPRE));
   TSV_CHECK(PCHYPRESetType(coarse_pc, "boomeramg"));
   // Four V-cycles (a fixed symmetric operator, as CG needs). The coarsest level is
   // solved inexactly and grows with the problem; near-exact solves (12 cycles) give 27
   // CG iterations at 1M, 27 at 2M and 28 at 8M unknowns (2-rank benchmark), so the
-  // cycles decide the iteration growth. Measured (1M / 2M / 8M / cases/hbm_8high.yaml):
-  // three cycles 28 / 29 / 31 / 28, four 28 / 28 / 29 / 27, five 27 / 28 at 1M / 2M.
-  // Chebyshev relaxation (-<prefix>mg_coarse_pc_hypre_boomeramg_relax_type_all
-  // Chebyshev) costs about 0.6 of a Gauss-Seidel cycle but took 28 / 30 / 29 at 1M / 8M /
-  // flagship with four cycles. PMIS (29 at 1M), agg_nl 2 (30) and P_max 2 (29) cost
-  // iterations; l1-scaled Gauss-Seidel, strong threshold 0.8 and truncation 0.3 kept 28
-  // at the same cost. Forward Gauss-Seidel down and backward up (half the relaxation,
-  // still symmetric) kept 29 at 8M but took 28 on the flagship, with no clear time gain.
+  // cycles decide the iteration growth. Measured with Gauss-Seidel relaxation (1M / 2M /
+  // 8M / cases/hbm_8high.yaml): three cycles 28 / 29 / 31 / 28, four 28 / 28 / 29 / 27,
+  // five 27 / 28 at 1M / 2M. Chebyshev relaxation (the default since session 8) took
+  // 28 / 29 / 29 / 29 with four cycles, and less time: the same process solving
+  // alternately with each (session 8) took 14.4-14.8 s against 16.8-17.2 s at 8M,
+  // 3.30-3.34 s against 3.45-3.49 s at 2M and 6.23-6.28 s against 6.38-6.43 s on the
+  // flagship; with three cycles it took 32 iterations at 8M, l1-scaled Jacobi 32. PMIS
+  // (29 at 1M), agg_nl 2 (30) and P_max 2 (29) cost iterations; l1-scaled Gauss-Seidel,
+  // strong threshold 0.8 and truncation 0.3 kept 28 at the same cost as Gauss-Seidel.
   TSV_CHECK(KSPSetType(coarse, KSPRICHARDSON));
   TSV_CHECK(KSPSetTolerances(coarse, 0.0, 0.0, PETSC_DEFAULT, 4));
   TSV_CHECK(KSPSetNormType(coarse, KSP_NORM_NONE));
