@@ -16,6 +16,17 @@
 // speed-up printed (1 against 2 ranks).
 //
 // Any argument after the size is a PETSc option (e.g. -thermal_ksp_monitor).
+//
+// Comparing solver settings: the host's speed drifts by up to two times within an hour
+// on the development VM, so separate runs cannot tell a 5 % change. With
+// -bench_variants K, each size's system is then solved again, K settings in turn,
+// -bench_rounds N times (3), in the same process: variant k takes the options
+// -variant<k>_... (e.g. -variant2_mg_coarse_pc_hypre_boomeramg_relax_type_all Chebyshev;
+// variant 1 with none is the default), each with its own preconditioner setup, and the
+// setup and solve times, iterations and options of each are printed. The phases above
+// them leave those solves out.
+//
+//   mpiexec -n 2 bench_thermal 2e6 -bench_variants 2 -variant2_column_mg_drop_tolerance 0.05
 #include <mpi.h>
 #include <petscsys.h>
 #include <sys/resource.h>
@@ -230,9 +241,61 @@ struct Measurement {
   std::string preconditioner;
   double bytes_per_unknown = 0;  // max over ranks of peak RSS / owned unknowns
   double heat_balance_error = 0, t_max_K = 0;
+  struct Variant {
+    std::string options;               // the -variant<k>_ options given
+    std::vector<double> setup, solve;  // seconds per round, max over ranks
+    std::vector<int> iterations;       // per round
+  };
+  std::vector<Variant> variants;  // -bench_variants
 };
 
-Measurement run(double target_unknowns, MPI_Comm comm) {
+// The options given under `prefix` ("-variant2_..."), as one line.
+std::string options_with_prefix(const std::string& prefix) {
+  char* all = nullptr;
+  TSV_CHECK(PetscOptionsGetAll(nullptr, &all));
+  std::string listed;
+  const std::string all_options = all ? all : "";
+  TSV_CHECK(PetscFree(all));
+  const std::string key = "-" + prefix;
+  for (std::size_t at = all_options.find(key); at != std::string::npos;
+       at = all_options.find(key, at + 1)) {
+    if (at > 0 && all_options[at - 1] != ' ') continue;
+    std::size_t end = all_options.find(" -", at + 1);
+    listed += (listed.empty() ? "" : " ") + all_options.substr(at, end - at);
+  }
+  while (!listed.empty() && listed.back() == ' ') listed.pop_back();
+  return listed.empty() ? "(defaults)" : listed;
+}
+
+// Solves `system` again under each variant's options, `rounds` times in turn.
+std::vector<Measurement::Variant> solve_variants(const physics::SteadyLinearSystem& system,
+                                                 int variant_count, int rounds, MPI_Comm comm) {
+  std::vector<Measurement::Variant> variants(static_cast<std::size_t>(variant_count));
+  for (int k = 0; k < variant_count; ++k) {
+    const std::string prefix = "variant" + std::to_string(k + 1) + "_";
+    variants[static_cast<std::size_t>(k)].options = options_with_prefix(prefix);
+    solver::set_elliptic_defaults(prefix, true);
+  }
+  solver::VecHandle x;
+  TSV_CHECK(VecDuplicate(system.rhs, x.out()));
+  for (int round = 0; round < rounds; ++round) {
+    for (int k = 0; k < variant_count; ++k) {
+      const std::string prefix = "variant" + std::to_string(k + 1) + "_";
+      const bool column_mg = system.lines && solver::column_multigrid_wanted(*system.lines, prefix);
+      TSV_CHECK(VecSet(x, 0.0));
+      const solver::SolveStats stats = solver::solve_linear_system(
+          system.matrix, system.rhs, x, prefix, system.relative_tolerance, true,
+          column_mg ? system.lines : nullptr);
+      Measurement::Variant& variant = variants[static_cast<std::size_t>(k)];
+      variant.setup.push_back(max_over_ranks(stats.setup_seconds, comm));
+      variant.solve.push_back(max_over_ranks(stats.solve_seconds, comm));
+      variant.iterations.push_back(stats.iterations);
+    }
+  }
+  return variants;
+}
+
+Measurement run(double target_unknowns, MPI_Comm comm, int variant_count, int rounds) {
   Measurement m;
   MPI_Comm_size(comm, &m.ranks);
   m.tsv_count =
@@ -251,10 +314,20 @@ Measurement run(double target_unknowns, MPI_Comm comm) {
     return mesh::generate_mesh(stack, mesh::MeshControls{}, mesh::MeshOptions{}, comm);
   }();
   const double meshed = MPI_Wtime();
+  physics::ThermalSolveOptions solve_options;
+  double variant_seconds = 0, variant_cpu = 0;  // in the variants' solves: left out below
+  if (variant_count > 0) {
+    solve_options.after_steady_linear_solve = [&](const physics::SteadyLinearSystem& system) {
+      const double variants_start = MPI_Wtime(), variants_cpu_start = cpu_seconds();
+      m.variants = solve_variants(system, variant_count, rounds, comm);
+      variant_seconds = MPI_Wtime() - variants_start;
+      variant_cpu = cpu_seconds() - variants_cpu_start;
+    };
+  }
   const physics::ThermalResults results = physics::solve_thermal(
-      generated.mesh, materials, spec, stack_regions(generated.geometry), comm);
-  const double end = MPI_Wtime();
-  const double cpu_used = cpu_seconds() - cpu_start;
+      generated.mesh, materials, spec, stack_regions(generated.geometry), comm, solve_options);
+  const double end = MPI_Wtime() - variant_seconds;
+  const double cpu_used = cpu_seconds() - cpu_start - variant_cpu;
 
   const double post = stage_seconds("postprocess") - post_before;
   const double assembly_stage = stage_seconds("assembly") - assembly_before;
@@ -322,6 +395,17 @@ void print(const Measurement& m, double touch_rate) {
         resident_per_rank / 1e9, resident_per_rank / touch_rate);
   std::printf("sanity: max temperature %.3f K, heat balance relative error %.1e\n\n", m.t_max_K,
               m.heat_balance_error);
+  if (!m.variants.empty()) {
+    std::printf("the same system solved again, variants in turn (s, max over ranks):\n");
+    for (std::size_t k = 0; k < m.variants.size(); ++k) {
+      const Measurement::Variant& variant = m.variants[k];
+      std::printf("  variant %zu: %s\n", k + 1, variant.options.c_str());
+      for (std::size_t round = 0; round < variant.solve.size(); ++round)
+        std::printf("    round %zu: setup %6.3f   solve %7.3f   %d iterations\n", round + 1,
+                    variant.setup[round], variant.solve[round], variant.iterations[round]);
+    }
+    std::printf("\n");
+  }
   std::fflush(stdout);
 }
 
@@ -377,6 +461,14 @@ int run_all(int argc, char** argv) {
   // -bench_parallel_only, which keeps -log_view to the parallel runs).
   PetscBool parallel_only = PETSC_FALSE;
   TSV_CHECK(PetscOptionsGetBool(nullptr, nullptr, "-bench_parallel_only", &parallel_only, nullptr));
+  PetscInt variant_count = 0, rounds = 3;
+  TSV_CHECK(PetscOptionsGetInt(nullptr, nullptr, "-bench_variants", &variant_count, nullptr));
+  TSV_CHECK(PetscOptionsGetInt(nullptr, nullptr, "-bench_rounds", &rounds, nullptr));
+  if (variant_count < 0 || variant_count > 9 || rounds < 1 || rounds > 100) {
+    if (rank == 0)
+      std::fprintf(stderr, "bench_thermal: -bench_variants takes 0..9, -bench_rounds 1..100\n");
+    return 2;
+  }
   MPI_Comm serial = MPI_COMM_NULL;
   if (ranks > 1 && !parallel_only)
     MPI_Comm_split(PETSC_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &serial);
@@ -389,7 +481,8 @@ int run_all(int argc, char** argv) {
   std::vector<Measurement> measured;
   std::sort(sizes.begin(), sizes.end());  // peak RSS only grows: smallest first
   for (double size : sizes) {
-    measured.push_back(run(size, PETSC_COMM_WORLD));
+    measured.push_back(
+        run(size, PETSC_COMM_WORLD, static_cast<int>(variant_count), static_cast<int>(rounds)));
     if (rank == 0) print(measured.back(), touch_rate);
     // The 1-rank run holds every unknown on rank 0: only when it fits with room.
     const double needed = measured.back().bytes_per_unknown * measured.back().unknowns;
@@ -399,7 +492,7 @@ int run_all(int argc, char** argv) {
                   available_memory_bytes() / 1e9);
     }
     if (serial != MPI_COMM_NULL && fits) {
-      const Measurement alone = run(size, serial);
+      const Measurement alone = run(size, serial, 0, 0);
       print(alone, touch_rate);
       print_scaling(measured.back(), alone);
     }

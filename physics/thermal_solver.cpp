@@ -440,9 +440,10 @@ void require_heat_sink(const ScalarOperator& op, const ThermalSpec& spec, MPI_Co
 
 // Steady linear: A T = b with k at the reference temperature, CG + the column
 // multigrid on extruded meshes (BoomerAMG otherwise, or when asked for).
-SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<double>& scales,
-                                    Vec t, const std::string& prefix, double relative_tolerance,
-                                    const std::function<void(const std::string&)>& progress) {
+SolveStats solve_steady_linear_heat(
+    const ScalarOperator& op, const std::vector<double>& scales, Vec t, const std::string& prefix,
+    double relative_tolerance, const std::function<void(const std::string&)>& progress,
+    const std::function<void(const SteadyLinearSystem&)>& after_solve) {
   MatHandle a;
   VecHandle b = op.create_vector();
   {
@@ -485,6 +486,8 @@ SolveStats solve_steady_linear_heat(const ScalarOperator& op, const std::vector<
                                                  true, column_mg ? &lines : nullptr);
   stats.setup_seconds += convert_end - convert_start;
   TSV_CHECK(VecAXPY(t, 1.0, correction));
+  if (after_solve)
+    after_solve(SteadyLinearSystem{a, defect, column_mg ? &lines : nullptr, relative_tolerance});
   return stats;
 }
 
@@ -526,9 +529,9 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
         solve_steady_nonlinear(*op, problem, load_scales(problem, 0, false), t, options.prefix,
                                spec.analysis.relative_tolerance, options);
   } else {
-    results.solver =
-        solve_steady_linear_heat(*op, load_scales(problem, 0, false), t, options.prefix,
-                                 spec.analysis.relative_tolerance, options.progress);
+    results.solver = solve_steady_linear_heat(*op, load_scales(problem, 0, false), t,
+                                              options.prefix, spec.analysis.relative_tolerance,
+                                              options.progress, options.after_steady_linear_solve);
   }
   report(options, "thermal: " + results.solver.method + " converged in " +
                       std::to_string(results.solver.iterations) + " iterations; post-processing");

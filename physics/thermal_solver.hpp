@@ -27,6 +27,15 @@ struct ThermalFrame {
   const std::vector<double>& temperature_K;
 };
 
+// A steady linear system A x = b as it was solved (constraints applied), for bench
+// programs that solve it again under other settings. Valid during the call only.
+struct SteadyLinearSystem {
+  Mat matrix = nullptr;
+  Vec rhs = nullptr;
+  const solver::LineStructure* lines = nullptr;  // null when the column multigrid is off
+  double relative_tolerance = 0;
+};
+
 struct ThermalSolveOptions {
   // PETSc options prefix of this problem's KSP/SNES/TS: "-thermal_ksp_rtol 1e-10".
   std::string prefix = "thermal_";
@@ -37,6 +46,9 @@ struct ThermalSolveOptions {
   // Progress lines ("thermal: Newton iteration 2, |F| = 3.1e-05"); the driver prints
   // them on rank 0. Called on every rank; may be empty.
   std::function<void(const std::string&)> progress;
+  // Called on every rank after a steady linear solve with its system (bench_thermal
+  // -bench_variants solves it again under other settings); may be empty.
+  std::function<void(const SteadyLinearSystem&)> after_steady_linear_solve;
 };
 
 // Solves the thermal problem on the distributed mesh (collective on comm).
@@ -53,10 +65,12 @@ void require_heat_sink(const solver::ScalarOperator& op, const ThermalSpec& spec
 
 // One steady linear heat solve, CG + BoomerAMG, for the correction from the guess
 // t (its Dirichlet values are applied first), so the tolerance refers to the heat
-// flow and not to the size of the fixed temperatures. `progress` may be empty.
+// flow and not to the size of the fixed temperatures. `progress` and `after_solve`
+// (see ThermalSolveOptions) may be empty.
 solver::SolveStats solve_steady_linear_heat(
     const solver::ScalarOperator& op, const std::vector<double>& scales, Vec t,
     const std::string& prefix, double relative_tolerance,
-    const std::function<void(const std::string&)>& progress = {});
+    const std::function<void(const std::string&)>& progress = {},
+    const std::function<void(const SteadyLinearSystem&)>& after_solve = {});
 
 }  // namespace tsvfield::physics

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -108,7 +109,8 @@ struct Outcome {
 
 Outcome solve_stack(const mesh::StackSpec& stack, const mesh::MeshControls& controls,
                     const ThermalSpec& spec, const std::string& label, const std::string& prefix,
-                    const std::vector<std::string>& options) {
+                    const std::vector<std::string>& options,
+                    std::function<void(const SteadyLinearSystem&)> after_solve = {}) {
   const mesh::GeneratedMesh generated =
       mesh::generate_mesh(stack, controls, mesh::MeshOptions{}, PETSC_COMM_WORLD);
   StackRegions regions;
@@ -117,6 +119,7 @@ Outcome solve_stack(const mesh::StackSpec& stack, const mesh::MeshControls& cont
   ThermalSolveOptions solve_options;
   solve_options.prefix = prefix;
   for (const auto& word : options) solve_options.petsc_options.push_back(word);
+  solve_options.after_steady_linear_solve = std::move(after_solve);
   const ThermalResults results = solve_thermal(generated.mesh, MaterialLibrary::builtin(), spec,
                                                regions, PETSC_COMM_WORLD, solve_options);
   Outcome outcome;
@@ -229,6 +232,37 @@ TEST(ColumnMultigrid, ResidualFromThePreSmootherChangesNothingButTheCost) {
       << two_sweeps.preconditioner;
   EXPECT_LT(two_sweeps.iterations, from_sweep.iterations);
   EXPECT_NEAR(two_sweeps.t_max_K, from_matrix.t_max_K, 1e-6 * (from_matrix.t_max_K - 318.15));
+}
+
+// The steady linear system handed to ThermalSolveOptions::after_steady_linear_solve
+// (bench_thermal -bench_variants solves it again under other settings) is the one
+// solved: solved again under the same settings, it takes the same iterations.
+TEST(ColumnMultigrid, TheSystemHandedOnIsTheOneSolved) {
+  int calls = 0, again_iterations = -1;
+  double again_residual = 1;
+  const auto solve_again = [&](const SteadyLinearSystem& system) {
+    ++calls;
+    ASSERT_NE(system.lines, nullptr);
+    solver::VecHandle x;
+    TSV_CHECK(VecDuplicate(system.rhs, x.out()));
+    TSV_CHECK(VecSet(x, 0.0));
+    const solver::SolveStats stats = solver::solve_linear_system(
+        system.matrix, system.rhs, x, "cmg_again_", system.relative_tolerance, true, system.lines);
+    again_iterations = stats.iterations;
+    solver::VecHandle r;
+    TSV_CHECK(VecDuplicate(system.rhs, r.out()));
+    TSV_CHECK(MatResidual(system.matrix, system.rhs, x, r));
+    PetscReal r_norm = 0, b_norm = 0;
+    TSV_CHECK(VecNorm(r, NORM_2, &r_norm));
+    TSV_CHECK(VecNorm(system.rhs, NORM_2, &b_norm));
+    again_residual = r_norm / b_norm;
+  };
+  const mesh::StackSpec stack = two_die_stack(3);
+  const Outcome first = solve_stack(stack, mesh::MeshControls{}, heated_and_cooled(stack),
+                                    "3 x 3 TSVs, solved again", "cmg_first_", {}, solve_again);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(again_iterations, first.iterations);
+  EXPECT_LT(again_residual, 1e-9);
 }
 
 TEST(ColumnMultigrid, IterationsDoNotGrowWithTheFootprint) {
