@@ -260,7 +260,7 @@ std::string options_with_prefix(const std::string& prefix) {
   for (std::size_t at = all_options.find(key); at != std::string::npos;
        at = all_options.find(key, at + 1)) {
     if (at > 0 && all_options[at - 1] != ' ') continue;
-    std::size_t end = all_options.find(" -", at + 1);
+    const std::size_t end = all_options.find(" -", at + 1);
     listed += (listed.empty() ? "" : " ") + all_options.substr(at, end - at);
   }
   while (!listed.empty() && listed.back() == ' ') listed.pop_back();
@@ -271,16 +271,17 @@ std::string options_with_prefix(const std::string& prefix) {
 std::vector<Measurement::Variant> solve_variants(const physics::SteadyLinearSystem& system,
                                                  int variant_count, int rounds, MPI_Comm comm) {
   std::vector<Measurement::Variant> variants(static_cast<std::size_t>(variant_count));
+  std::vector<std::string> prefixes;
   for (int k = 0; k < variant_count; ++k) {
-    const std::string prefix = "variant" + std::to_string(k + 1) + "_";
-    variants[static_cast<std::size_t>(k)].options = options_with_prefix(prefix);
-    solver::set_elliptic_defaults(prefix, true);
+    prefixes.push_back("variant" + std::to_string(k + 1) + "_");
+    variants[static_cast<std::size_t>(k)].options = options_with_prefix(prefixes.back());
+    solver::set_elliptic_defaults(prefixes.back(), true);
   }
   solver::VecHandle x;
   TSV_CHECK(VecDuplicate(system.rhs, x.out()));
   for (int round = 0; round < rounds; ++round) {
     for (int k = 0; k < variant_count; ++k) {
-      const std::string prefix = "variant" + std::to_string(k + 1) + "_";
+      const std::string& prefix = prefixes[static_cast<std::size_t>(k)];
       const bool column_mg = system.lines && solver::column_multigrid_wanted(*system.lines, prefix);
       TSV_CHECK(VecSet(x, 0.0));
       const solver::SolveStats stats = solver::solve_linear_system(

@@ -63,10 +63,10 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
 // convection): the temperature would be undetermined and CG would stall.
 void require_heat_sink(const solver::ScalarOperator& op, const ThermalSpec& spec, MPI_Comm comm);
 
-// One steady linear heat solve, CG + BoomerAMG, for the correction from the guess
-// t (its Dirichlet values are applied first), so the tolerance refers to the heat
-// flow and not to the size of the fixed temperatures. `progress` and `after_solve`
-// (see ThermalSolveOptions) may be empty.
+// One steady linear heat solve, CG + the column multigrid on meshes from the mesher
+// (else BoomerAMG), for the correction from the guess t (its Dirichlet values are
+// applied first), so the tolerance refers to the heat flow and not to the size of the
+// fixed temperatures. `progress` and `after_solve` (see ThermalSolveOptions) may be empty.
 solver::SolveStats solve_steady_linear_heat(
     const solver::ScalarOperator& op, const std::vector<double>& scales, Vec t,
     const std::string& prefix, double relative_tolerance,
