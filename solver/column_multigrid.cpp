@@ -606,9 +606,11 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   // 28 / 29 / 29 / 29 with four cycles, and less time: the same process solving
   // alternately with each (session 8) took 14.4-14.8 s against 16.8-17.2 s at 8M,
   // 3.30-3.34 s against 3.45-3.49 s at 2M and 6.23-6.28 s against 6.38-6.43 s on the
-  // flagship; with three cycles it took 32 iterations at 8M, l1-scaled Jacobi 32. PMIS
-  // (29 at 1M), agg_nl 2 (30) and P_max 2 (29) cost iterations; l1-scaled Gauss-Seidel,
-  // strong threshold 0.8 and truncation 0.3 kept 28 at the same cost as Gauss-Seidel.
+  // flagship. Also with Chebyshev, at 8M: three cycles 32 iterations, five 28 but
+  // slower, PMIS 31, agg_nl 2 30 and slower, strong threshold 0.5 49, P_max 2 31;
+  // l1-scaled Jacobi instead of Chebyshev 32. With Gauss-Seidel: PMIS (29 at 1M), agg_nl 2
+  // (30) and P_max 2 (29) cost iterations; l1-scaled Gauss-Seidel, strong threshold 0.8
+  // and truncation 0.3 kept 28 at the same cost.
   TSV_CHECK(KSPSetType(coarse, KSPRICHARDSON));
   TSV_CHECK(KSPSetTolerances(coarse, 0.0, 0.0, PETSC_DEFAULT, 4));
   TSV_CHECK(KSPSetNormType(coarse, KSP_NORM_NONE));
