@@ -5,11 +5,13 @@
 // thermal_layers.csv, thermal_blocks.csv, thermal_history.csv (transient); the
 // electrical outputs (app/electrical_run.hpp) and the signal-integrity ones
 // (app/si_run.hpp: Touchstone, SPICE, CSV); case.resolved.json (every input value in SI units,
-// defaults filled in).
+// defaults filled in); with a thermal analysis, the design-review report report.md and
+// its pictures report/*.png (io/thermal_review.hpp).
 #include <mpi.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@
 #include "io/case_json.hpp"
 #include "io/mesh_report.hpp"
 #include "io/thermal_report.hpp"
+#include "io/thermal_review.hpp"
 #include "io/vtk_writer.hpp"
 #include "mesh/mesh_statistics.hpp"
 #include "physics/thermal_solver.hpp"
@@ -123,6 +126,55 @@ std::string list_outputs(const std::string& output_dir) {
   return text;
 }
 
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[64];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+std::string analysis_words(const io::Case& the_case, const physics::ThermalResults& thermal) {
+  std::string words;
+  if (the_case.thermal.analysis.type == physics::ThermalAnalysisType::transient) {
+    char text[64];
+    std::snprintf(text, sizeof text, "transient to %.6g s", thermal.time);
+    words = text;
+  } else {
+    words = "steady";
+  }
+  if (thermal.solver.nonlinear_iterations > 0) words += ", nonlinear k(T) (Newton)";
+  if (the_case.electrothermal) words += ", electro-thermal coupling (Joule heat)";
+  return words;
+}
+
+// The design-review report (collective): DIR/report.md and DIR/report/*.png.
+void write_review(const std::string& output_dir, const io::Case& the_case,
+                  const mesh::GeneratedMesh& generated, const physics::ThermalResults& thermal,
+                  MPI_Comm comm) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  io::ReviewRun run;
+  run.case_name = the_case.name;
+  run.case_file = the_case.file;
+  run.description = the_case.description;
+  run.analysis = analysis_words(the_case, thermal);
+  run.tsvfield_version = kVersion;
+  run.generated_utc = utc_now();
+  run.ranks = ranks;
+  run.cells = generated.mesh.global_cell_count;
+  run.nodes = generated.mesh.global_node_count;
+  if (rank == 0) {
+    for (const auto& entry : std::filesystem::directory_iterator(output_dir))
+      if (entry.is_regular_file()) run.other_outputs.push_back(entry.path().filename().string());
+    run.other_outputs.push_back("summary.json");
+    std::sort(run.other_outputs.begin(), run.other_outputs.end());
+  }
+  io::write_thermal_review(output_dir, run, generated.mesh, generated.geometry, thermal, comm);
+}
+
 double max_over_ranks(double value, MPI_Comm comm) {
   double result = value;
   MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, comm);
@@ -208,6 +260,9 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
           io::thermal_history_table(thermal).write(output_dir + "/thermal_history.csv");
         }
       }
+    }
+    if (has_thermal && the_case.output.report) {
+      write_review(output_dir, the_case, generated, thermal, comm);
     }
   }
   times.output = max_over_ranks(MPI_Wtime() - phase_start, comm);

@@ -4,7 +4,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(PETSC REQUIRED IMPORTED_TARGET petsc)
 find_package(yaml-cpp REQUIRED)
 find_package(VTK 9 REQUIRED COMPONENTS
-  CommonCore CommonDataModel IOXML IOParallelXML ParallelMPI)
+  CommonCore CommonDataModel IOImage IOXML IOParallelXML ParallelMPI)
 if(TSVFIELD_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

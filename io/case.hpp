@@ -16,6 +16,7 @@ struct OutputSpec {
   std::string directory = "results";  // overridden by --output
   bool vtk = true;                    // .pvtu/.pvd for ParaView
   bool csv = true;
+  bool report = true;  // report.md + report/*.png (the design-review report)
 };
 
 struct Case {

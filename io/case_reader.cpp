@@ -59,13 +59,14 @@ namespace {
 OutputSpec read_output(const ReadContext& context, const YAML::Node& node) {
   OutputSpec output;
   if (!node.IsDefined()) return output;
-  MapReader map(context, node, "output", {"directory", "vtk", "csv"});
+  MapReader map(context, node, "output", {"directory", "vtk", "csv", "report"});
   output.directory = map.string_or("directory", output.directory);
   if (output.directory.empty())
     throw_input_error(context, map.optional("directory"), map.path("directory"),
                       "expected a directory name, found an empty string");
   output.vtk = map.boolean_or("vtk", output.vtk);
   output.csv = map.boolean_or("csv", output.csv);
+  output.report = map.boolean_or("report", output.report);
   return output;
 }
 

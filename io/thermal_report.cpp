@@ -22,12 +22,6 @@ std::string layer_kind(const mesh::StackGeometry& geometry, const std::string& n
   return layer->is_group_fill ? "fill" : mesh::layer_kind_name(layer->kind);
 }
 
-bool is_die(const mesh::StackGeometry& geometry, const std::string& name) {
-  const auto* layer = find_layer(geometry, name);
-  return layer != nullptr && !layer->is_group_fill &&
-         (layer->kind == mesh::LayerKind::die || layer->kind == mesh::LayerKind::interposer);
-}
-
 JsonValue stats_json(const physics::TemperatureStats& stats) {
   JsonValue value = JsonValue::object();
   value.set("name", stats.name)
@@ -116,6 +110,12 @@ std::string format_row(const physics::TemperatureStats& stats, const std::string
 }
 
 }  // namespace
+
+bool is_die(const mesh::StackGeometry& geometry, const std::string& name) {
+  const auto* layer = find_layer(geometry, name);
+  return layer != nullptr && !layer->is_group_fill &&
+         (layer->kind == mesh::LayerKind::die || layer->kind == mesh::LayerKind::interposer);
+}
 
 JsonValue thermal_summary_json(const physics::ThermalResults& results,
                                const mesh::StackGeometry& geometry) {

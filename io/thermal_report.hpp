@@ -11,6 +11,10 @@
 
 namespace tsvfield::io {
 
+// Whether the layer named `name` is a die: a layer of kind die or interposer (not a
+// side-by-side group's fill).
+bool is_die(const mesh::StackGeometry& geometry, const std::string& name);
+
 // The `thermal` object of summary.json: dies (the layers of kind die or interposer),
 // every layer, blocks, heat balance, solver statistics.
 JsonValue thermal_summary_json(const physics::ThermalResults& results,

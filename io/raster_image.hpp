@@ -1,0 +1,119 @@
+#pragma once
+// Pictures for the design-review report, drawn without a display or OpenGL (batch
+// nodes have neither): a field is rasterized into a grid of pixel values, coloured
+// with a fixed scale, labelled with a small built-in bitmap font and written as PNG
+// through VTK. Serial and plain; io/thermal_pictures puts a distributed field in.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+namespace tsvfield::io {
+
+// A rectangle of the world (u to the right, v up) drawn onto width x height pixels;
+// pixel (i, j) is the square whose centre is at u0 + (i + 1/2) du, v1 - (j + 1/2) dv
+// (row 0 at the top, as images are stored).
+struct PixelWindow {
+  double u0 = 0, u1 = 1, v0 = 0, v1 = 1;
+  int width = 1, height = 1;
+
+  double du() const { return (u1 - u0) / width; }
+  double dv() const { return (v1 - v0) / height; }
+  // Continuous pixel coordinates: centres are at i + 1/2, j + 1/2.
+  double column(double u) const { return (u - u0) / du(); }
+  double row(double v) const { return (v1 - v) / dv(); }
+};
+
+// One value per pixel; kEmpty where nothing was drawn.
+struct ScalarRaster {
+  static constexpr double kEmpty = -std::numeric_limits<double>::infinity();
+
+  ScalarRaster(int pixels_across, int pixels_down)
+      : width(pixels_across),
+        height(pixels_down),
+        values(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), kEmpty) {}
+
+  double& at(int i, int j) { return values[static_cast<std::size_t>(j) * width + i]; }
+  double at(int i, int j) const { return values[static_cast<std::size_t>(j) * width + i]; }
+  bool empty_at(int i, int j) const { return at(i, j) == kEmpty; }
+
+  int width, height;
+  std::vector<double> values;  // row-major, row 0 at the top
+};
+
+// Draws the triangle with corners (u, v) and values linear between them into every
+// pixel whose centre it covers (edges included), keeping the larger value where a
+// pixel already holds one: a field is drawn as the maximum of what covers a pixel.
+void draw_triangle_max(ScalarRaster& raster, const PixelWindow& window,
+                       const std::array<std::array<double, 2>, 3>& corners,
+                       const std::array<double, 3>& values);
+
+// A quadrilateral (corners in order around it) as two triangles.
+void draw_quad_max(ScalarRaster& raster, const PixelWindow& window,
+                   const std::array<std::array<double, 2>, 4>& corners,
+                   const std::array<double, 4>& values);
+
+// The smallest and largest drawn values; {kEmpty, kEmpty} when nothing was drawn.
+std::array<double, 2> drawn_range(const ScalarRaster& raster);
+
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+  bool operator==(const Rgb&) const = default;
+};
+
+inline constexpr Rgb kWhite{255, 255, 255};
+inline constexpr Rgb kBlack{0, 0, 0};
+
+// The rainbow scale thermal tools use (blue, cyan, green, yellow, red) at a fraction
+// in [0, 1] (clamped).
+Rgb rainbow(double fraction);
+
+struct RgbImage {
+  RgbImage(int pixels_across, int pixels_down, Rgb background = kWhite)
+      : width(pixels_across),
+        height(pixels_down),
+        pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), background) {}
+
+  Rgb& at(int i, int j) { return pixels[static_cast<std::size_t>(j) * width + i]; }
+  Rgb at(int i, int j) const { return pixels[static_cast<std::size_t>(j) * width + i]; }
+  void set(int i, int j, Rgb colour) {  // ignores pixels outside the image
+    if (i >= 0 && j >= 0 && i < width && j < height) at(i, j) = colour;
+  }
+
+  int width, height;
+  std::vector<Rgb> pixels;  // row-major, row 0 at the top
+};
+
+// Copies `raster` into `image` with its top-left corner at (left, top), coloured on
+// the rainbow from `low` (blue) to `high` (red); empty pixels keep the image's colour.
+void paint_raster(RgbImage& image, int left, int top, const ScalarRaster& raster, double low,
+                  double high);
+
+// Text in a 5 x 7 pixel font (digits, '.', '-', '+', 'e', 'K', 'm', 'u', 'x', 'z' and
+// space; any other character draws as a box), each font pixel `scale` x `scale`
+// pixels, the top-left corner of the first character at (left, top). Returns the
+// width drawn.
+int draw_text(RgbImage& image, int left, int top, std::string_view text, int scale, Rgb colour);
+int text_width(std::string_view text, int scale);
+inline constexpr int kGlyphHeight = 7;
+
+// A vertical colour bar (red at the top) of the given size with `labels` evenly
+// spaced values from `high` to `low` printed to its right with `decimals` digits and
+// " K". Returns the width taken, labels included.
+int draw_colour_bar(RgbImage& image, int left, int top, int width, int height, double low,
+                    double high, int labels, int decimals);
+
+// The decimals that tell apart `labels` evenly spaced values between low and high
+// (0 to 4).
+int label_decimals(double low, double high, int labels);
+
+void draw_line(RgbImage& image, int i0, int j0, int i1, int j1, Rgb colour);
+void draw_rectangle(RgbImage& image, int left, int top, int width, int height, Rgb colour);
+
+// Writes `image` as an 8-bit RGB PNG, atomically (io/atomic_file). Throws
+// std::runtime_error naming the file when it cannot be written.
+void write_png(const RgbImage& image, const std::filesystem::path& path);
+
+}  // namespace tsvfield::io

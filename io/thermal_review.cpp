@@ -1,0 +1,405 @@
+#include "io/thermal_review.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "io/atomic_file.hpp"
+#include "io/raster_image.hpp"
+#include "io/thermal_pictures.hpp"
+#include "io/thermal_report.hpp"
+
+namespace tsvfield::io {
+namespace {
+
+constexpr double kCelsiusOffset = 273.15;
+// Below this the hottest die is cryogenic and degrees Celsius say nothing useful.
+constexpr double kShowCelsiusAbove_K = 200;
+constexpr int kMapLongSide = 560;
+constexpr int kSectionWidth = 800, kSectionHeight = 360;
+constexpr int kMargin = 12, kBarGap = 16, kBarWidth = 18, kMinBarHeight = 160, kLabels = 6;
+constexpr Rgb kLayerLine{64, 64, 64};
+
+template <typename... Args>
+std::string text(const char* pattern, Args... args) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, pattern, args...);
+  return buffer;
+}
+
+std::string millimetres(const std::array<double, 3>& point) {
+  return text("%.3f, %.3f, %.4f", point[0] * 1e3, point[1] * 1e3, point[2] * 1e3);
+}
+
+// A value rasterized onto the picture, coloured, with its scale; `overlay` draws on
+// top (markers, outlines) given where the raster's top-left corner is.
+struct Picture {
+  std::string file;  // relative to the output folder
+  double low = 0, high = 0;
+};
+
+Picture write_picture(const std::filesystem::path& output_dir, const std::string& file,
+                      const ScalarRaster& raster,
+                      const std::function<void(RgbImage&, int, int)>& overlay) {
+  const auto [low, high] = drawn_range(raster);
+  if (low == ScalarRaster::kEmpty) {
+    throw std::runtime_error("the picture " + file + " would be empty: no cell was drawn");
+  }
+  const int decimals = label_decimals(low, high, kLabels);
+  const int label_room = text_width(text("%.*f K", decimals, high), 2) + 12;
+  const int bar_height = std::max(raster.height, kMinBarHeight);
+  RgbImage image(kMargin + raster.width + kBarGap + kBarWidth + label_room + kMargin,
+                 kMargin + bar_height + kMargin);
+  paint_raster(image, kMargin, kMargin, raster, low, high);
+  overlay(image, kMargin, kMargin);
+  draw_colour_bar(image, kMargin + raster.width + kBarGap, kMargin, kBarWidth, bar_height, low,
+                  high, kLabels, decimals);
+  write_png(image, output_dir / file);
+  return {file, low, high};
+}
+
+// A cross of black over white at the pixel of world point (u, v).
+void mark(RgbImage& image, int left, int top, const PixelWindow& window, double u, double v) {
+  const int i = left + static_cast<int>(std::floor(window.column(u)));
+  const int j = top + static_cast<int>(std::floor(window.row(v)));
+  constexpr int kArm = 7;
+  for (int width = -1; width <= 1; ++width) {
+    const Rgb colour = width == 0 ? kBlack : kWhite;
+    draw_line(image, i - kArm, j + width, i + kArm, j + width, colour);
+    draw_line(image, i + width, j - kArm, i + width, j + kArm, colour);
+  }
+  draw_line(image, i - kArm, j, i + kArm, j, kBlack);
+  draw_line(image, i, j - kArm, i, j + kArm, kBlack);
+}
+
+int mesh_layer_index(const mesh::LocalMesh& mesh, const std::string& name) {
+  const auto found = std::find(mesh.layer_names.begin(), mesh.layer_names.end(), name);
+  return found == mesh.layer_names.end() ? -1 : static_cast<int>(found - mesh.layer_names.begin());
+}
+
+std::vector<const physics::TemperatureStats*> dies_of(const physics::ThermalResults& results,
+                                                      const mesh::StackGeometry& geometry) {
+  std::vector<const physics::TemperatureStats*> dies;
+  for (const auto& stats : results.layers)
+    if (is_die(geometry, stats.name)) dies.push_back(&stats);
+  if (dies.empty())  // a stack of generic layers: report them all
+    for (const auto& stats : results.layers) dies.push_back(&stats);
+  return dies;
+}
+
+const physics::TemperatureStats& hottest(const std::vector<const physics::TemperatureStats*>& all) {
+  return **std::max_element(all.begin(), all.end(),
+                            [](const auto* a, const auto* b) { return a->t_max_K < b->t_max_K; });
+}
+
+// Highest temperature each layer reached over a transient's output steps.
+std::vector<double> peak_over_time(const physics::ThermalResults& results) {
+  std::vector<double> peak(results.layers.size(), -1);
+  for (const auto& step : results.history_layer_max_K)
+    for (std::size_t layer = 0; layer < step.size() && layer < peak.size(); ++layer)
+      peak[layer] = std::max(peak[layer], step[layer]);
+  return peak;
+}
+
+std::string temperature_cells(const physics::TemperatureStats& stats, bool celsius) {
+  std::string cells = text(" %.3f |", stats.t_max_K);
+  if (celsius) cells += text(" %.2f |", stats.t_max_K - kCelsiusOffset);
+  cells +=
+      text(" %.3f | %.3f | %.3f |", stats.t_mean_K, stats.t_min_K, stats.t_max_K - stats.t_min_K);
+  return cells;
+}
+
+std::string resistance_cell(const physics::TemperatureStats& stats) {
+  return stats.has_resistance ? text(" %.4g |", stats.resistance_K_per_W) : std::string(" - |");
+}
+
+std::string header_section(const ReviewRun& run, const physics::ThermalResults& results) {
+  std::string md = "# Thermal design review: " + run.case_name + "\n\n";
+  if (!run.description.empty()) md += run.description + "\n\n";
+  md += "| | |\n|---|---|\n";
+  md += "| case file | `" + run.case_file + "` |\n";
+  md += "| analysis | " + run.analysis + " |\n";
+  md += text("| mesh | %lld hexahedra, %lld temperature unknowns, solved on %d MPI rank%s |\n",
+             static_cast<long long>(run.cells), static_cast<long long>(run.nodes), run.ranks,
+             run.ranks == 1 ? "" : "s");
+  if (results.has_ambient) md += text("| ambient | %.3f K |\n", results.ambient_K);
+  md += "| generated | tsvfield " + run.tsvfield_version + ", " + run.generated_utc + " |\n\n";
+  return md;
+}
+
+std::string findings_section(const physics::ThermalResults& results,
+                             const std::vector<const physics::TemperatureStats*>& dies,
+                             bool celsius) {
+  const physics::TemperatureStats& top = hottest(dies);
+  std::string md = "## Findings\n\n";
+  md += text("- The hottest die is **%s**: **%.3f K", top.name.c_str(), top.t_max_K);
+  if (celsius) md += text(" (%.2f degC)", top.t_max_K - kCelsiusOffset);
+  md += "** at (" + millimetres(top.max_location) + ") mm.\n";
+  const physics::TemperatureStats* coolest_top = dies.front();
+  const physics::TemperatureStats* worst_resistance = nullptr;
+  for (const auto* die : dies) {
+    if (die->t_max_K < coolest_top->t_max_K) coolest_top = die;
+    if (die->has_resistance && (worst_resistance == nullptr ||
+                                die->resistance_K_per_W > worst_resistance->resistance_K_per_W))
+      worst_resistance = die;
+  }
+  md += text("- Die maxima range from %.3f K (%s) to %.3f K (%s).\n", coolest_top->t_max_K,
+             coolest_top->name.c_str(), top.t_max_K, top.name.c_str());
+  if (worst_resistance != nullptr) {
+    md += text(
+        "- The largest thermal resistance to ambient is %.4g K/W (%s: its rise above ambient "
+        "per watt of its own power; the other dies' heat adds to that rise).\n",
+        worst_resistance->resistance_K_per_W, worst_resistance->name.c_str());
+  }
+  const auto& balance = results.heat_balance;
+  md += text(
+      "- Power in: %.6g W. Out through fixed-temperature surfaces %.6g W, through convection "
+      "%.6g W%s. The heat balance closes to %.2e (relative).\n",
+      balance.power_in_W, balance.fixed_temperature_out_W, balance.convection_out_W,
+      balance.stored_W != 0 ? text("; stored %.6g W", balance.stored_W).c_str() : "",
+      balance.relative_error);
+  if (!results.history_time.empty()) {
+    md += text(
+        "- Values are at the end of the transient, t = %.6g s; the peak over time of each "
+        "die's maximum is in the table.\n",
+        results.time);
+  }
+  return md + "\n";
+}
+
+std::string dies_section(const physics::ThermalResults& results,
+                         const std::vector<const physics::TemperatureStats*>& dies, bool celsius) {
+  const bool transient = !results.history_time.empty();
+  const std::vector<double> peak = peak_over_time(results);
+  std::string md = "## Dies\n\n| die | power (W) | T max (K) |";
+  if (celsius) md += " T max (degC) |";
+  md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |";
+  if (transient) md += " peak T max over time (K) |";
+  md += "\n|---|---:|---:|";
+  if (celsius) md += "---:|";
+  md += "---:|---:|---:|---|---:|";
+  if (transient) md += "---:|";
+  md += "\n";
+  for (const auto* die : dies) {
+    md += "| " + die->name + text(" | %.4g |", die->power_W) + temperature_cells(*die, celsius) +
+          " " + millimetres(die->max_location) + " |" + resistance_cell(*die);
+    if (transient) {
+      const auto layer = static_cast<std::size_t>(die - results.layers.data());
+      md += layer < peak.size() && peak[layer] >= 0 ? text(" %.3f |", peak[layer]) : " - |";
+    }
+    md += "\n";
+  }
+  md +=
+      "\nspread: T max - T min within the die. Every layer (bond, underfill, TIM, lid too) is "
+      "in `thermal_layers.csv` and summary.json.\n\n";
+  return md;
+}
+
+std::string blocks_section(const physics::ThermalResults& results, bool celsius) {
+  if (results.blocks.empty()) return "";
+  std::string md = "## Power blocks\n\n| block | power (W) | T max (K) |";
+  if (celsius) md += " T max (degC) |";
+  md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |\n";
+  md += celsius ? "|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
+                : "|---|---:|---:|---:|---:|---:|---|---:|\n";
+  for (const auto& block : results.blocks) {
+    md += "| " + block.name + text(" | %.4g |", block.power_W) + temperature_cells(block, celsius) +
+          " " + millimetres(block.max_location) + " |" + resistance_cell(block) + "\n";
+  }
+  return md + "\n";
+}
+
+std::string scale_words(const Picture& picture) {
+  return text("colour from %.4f K (blue) to %.4f K (red)", picture.low, picture.high);
+}
+
+// A vertical section through the hottest point: the plane y = max_location y, across
+// the footprint and up the whole stack.
+struct SectionView {
+  PixelWindow window;
+  ScalarRaster raster;
+};
+
+SectionView draw_section(const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
+                         const std::vector<double>& temperature,
+                         const physics::TemperatureStats& top, MPI_Comm comm) {
+  double z_low = geometry.layers.front().z0, z_high = geometry.layers.front().z1;
+  for (const auto& layer : geometry.layers) {
+    z_low = std::min(z_low, layer.z0);
+    z_high = std::max(z_high, layer.z1);
+  }
+  const PixelWindow window{geometry.footprint.x0, geometry.footprint.x1, z_low, z_high,
+                           kSectionWidth,         kSectionHeight};
+  return {window, vertical_section(mesh, temperature, top.max_location[1], window, comm)};
+}
+
+struct MapView {
+  const physics::TemperatureStats* die;
+  mesh::Rect region;
+  PixelWindow window;
+  ScalarRaster raster;
+};
+
+std::vector<MapView> draw_maps(const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
+                               const std::vector<double>& temperature,
+                               const std::vector<const physics::TemperatureStats*>& dies,
+                               MPI_Comm comm) {
+  std::vector<MapView> maps;
+  for (const auto* die : dies) {
+    const int layer = mesh_layer_index(mesh, die->name);
+    const int geometry_layer = geometry.layer_index(die->name);
+    if (layer < 0 || geometry_layer < 0) continue;  // the same on every rank
+    const mesh::Rect& region = geometry.layers[static_cast<std::size_t>(geometry_layer)].region;
+    const PixelWindow window = fit_window(region.x0, region.x1, region.y0, region.y1, kMapLongSide);
+    maps.push_back({die, region, window, layer_map(mesh, temperature, layer, window, comm)});
+  }
+  return maps;
+}
+
+std::string section_markdown(const std::filesystem::path& output_dir,
+                             const mesh::StackGeometry& geometry, const SectionView& section,
+                             const physics::TemperatureStats& top) {
+  const PixelWindow& window = section.window;
+  const double y = top.max_location[1];
+  const Picture picture = write_picture(
+      output_dir, "report/section.png", section.raster,
+      [&](RgbImage& image, int left, int top_row) {
+        for (const auto& layer : geometry.layers) {
+          if (y < layer.region.y0 || y > layer.region.y1) continue;
+          const int i0 = left + static_cast<int>(std::floor(window.column(layer.region.x0)));
+          const int i1 = left + static_cast<int>(std::ceil(window.column(layer.region.x1))) - 1;
+          for (double z : {layer.z0, layer.z1}) {
+            const int j = top_row + std::clamp(static_cast<int>(std::floor(window.row(z))), 0,
+                                               window.height - 1);
+            draw_line(image, i0, j, i1, j, kLayerLine);
+          }
+        }
+        mark(image, left, top_row, window, top.max_location[0], top.max_location[2]);
+      });
+  // Pixels per metre up over pixels per metre across.
+  const double exaggeration =
+      (window.height / (window.v1 - window.v0)) / (window.width / (window.u1 - window.u0));
+  std::string md = "### Vertical section through the hottest point\n\n";
+  md += "![vertical section](" + picture.file + ")\n\n";
+  md += text(
+            "The plane y = %.3f mm through the maximum of %s (+), x from %.3f to %.3f mm, "
+            "z from %.4f to %.4f mm, heights drawn %.3g times their true scale; grey lines: "
+            "layer boundaries; ",
+            y * 1e3, top.name.c_str(), window.u0 * 1e3, window.u1 * 1e3, window.v0 * 1e3,
+            window.v1 * 1e3, exaggeration) +
+        scale_words(picture) + ". Blank: no material (void).\n\n";
+  return md;
+}
+
+std::string maps_markdown(const std::filesystem::path& output_dir,
+                          const std::vector<MapView>& maps) {
+  std::string md =
+      "### Dies seen from above\n\nEach picture: the die's plan, at each point the highest "
+      "temperature through its thickness; + marks the die's maximum; each has its own colour "
+      "scale.\n\n";
+  for (const MapView& map : maps) {
+    const physics::TemperatureStats& die = *map.die;
+    const Picture picture = write_picture(
+        output_dir, "report/map_" + picture_name(die.name) + ".png", map.raster,
+        [&](RgbImage& image, int left, int top) {
+          mark(image, left, top, map.window, die.max_location[0], die.max_location[1]);
+        });
+    md += "#### " + die.name + "\n\n![" + die.name + " from above](" + picture.file + ")\n\n";
+    md += text("x from %.3f to %.3f mm, y from %.3f to %.3f mm; ", map.region.x0 * 1e3,
+               map.region.x1 * 1e3, map.region.y0 * 1e3, map.region.y1 * 1e3) +
+          scale_words(picture) + ".\n\n";
+  }
+  return md;
+}
+
+std::string balance_and_solver_section(const physics::ThermalResults& results) {
+  const auto& balance = results.heat_balance;
+  std::string md = "## Heat balance\n\n| | W |\n|---|---:|\n";
+  md += text("| power in (sources and heat-flux surfaces) | %.9g |\n", balance.power_in_W);
+  md +=
+      text("| out through fixed-temperature surfaces | %.9g |\n", balance.fixed_temperature_out_W);
+  md += text("| out through convection | %.9g |\n", balance.convection_out_W);
+  md += text("| stored (transient) | %.9g |\n", balance.stored_W);
+  md += text("| relative error | %.2e |\n\n", balance.relative_error);
+  const auto& solver = results.solver;
+  md += "## Solver\n\n| | |\n|---|---|\n";
+  md += "| method | " + solver.method + " |\n";
+  if (!solver.preconditioner.empty()) md += "| preconditioner | " + solver.preconditioner + " |\n";
+  md += text("| Krylov iterations | %d |\n", solver.iterations);
+  if (solver.nonlinear_iterations > 0)
+    md += text("| Newton iterations | %d |\n", solver.nonlinear_iterations);
+  if (solver.time_steps > 0) md += text("| time steps | %d |\n", solver.time_steps);
+  md += text("| final residual norm | %.3e |\n", solver.residual_norm);
+  md += "| converged | " + solver.converged_reason + " |\n";
+  md += text("| setup / solve time | %.2f s / %.2f s |\n\n", solver.setup_seconds,
+             solver.solve_seconds);
+  return md;
+}
+
+std::string files_section(const ReviewRun& run) {
+  std::string md = "## Files of this run\n\n";
+  for (const auto& file : run.other_outputs) md += "- `" + file + "`\n";
+  md += "\nOpen `thermal.pvtu` (or `thermal.pvd`) in ParaView for the full field.\n";
+  return md;
+}
+
+}  // namespace
+
+std::string picture_name(const std::string& layer_name) {
+  std::string name = layer_name;
+  for (char& character : name) {
+    const bool plain =
+        (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z') ||
+        (character >= '0' && character <= '9') || character == '-' || character == '_';
+    if (!plain) character = '_';
+  }
+  return name;
+}
+
+void write_thermal_review(const std::filesystem::path& output_dir, const ReviewRun& run,
+                          const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
+                          const physics::ThermalResults& results, MPI_Comm comm) {
+  if (results.layers.empty() || geometry.layers.empty()) {
+    throw std::runtime_error("no thermal results to report");
+  }
+  const std::vector<const physics::TemperatureStats*> dies = dies_of(results, geometry);
+  const physics::TemperatureStats& top = hottest(dies);
+  // Every rank draws (collective) before rank 0 writes, so that a failed write on
+  // rank 0 cannot leave the others waiting in a reduction.
+  const SectionView section = draw_section(mesh, geometry, results.temperature_K, top, comm);
+  const std::vector<MapView> maps = draw_maps(mesh, geometry, results.temperature_K, dies, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string failure;
+  if (rank == 0) {
+    try {
+      std::filesystem::create_directories(output_dir / "report");
+      const bool celsius = top.t_max_K > kShowCelsiusAbove_K;
+      std::string md = header_section(run, results);
+      md += findings_section(results, dies, celsius);
+      md += dies_section(results, dies, celsius);
+      md += blocks_section(results, celsius);
+      md += "## Pictures\n\n" + section_markdown(output_dir, geometry, section, top) +
+            maps_markdown(output_dir, maps);
+      md += balance_and_solver_section(results);
+      md += files_section(run);
+      write_file_atomically(output_dir / "report.md", md);
+    } catch (const std::exception& error) {
+      failure = error.what();
+      if (failure.empty()) failure = "the design-review report could not be written";
+    }
+  }
+  // Every rank learns of a failure on rank 0 and throws it.
+  int length = static_cast<int>(failure.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
+  if (length == 0) return;
+  failure.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(failure.data(), length, MPI_CHAR, 0, comm);
+  throw std::runtime_error(failure);
+}
+
+}  // namespace tsvfield::io
