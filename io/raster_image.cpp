@@ -68,6 +68,19 @@ std::uint8_t mix(std::uint8_t a, std::uint8_t b, double t) {
 
 }  // namespace
 
+PixelWindow fit_window(double u0, double u1, double v0, double v1, int long_side) {
+  const double width = u1 - u0, height = v1 - v0;
+  if (!(width > 0) || !(height > 0) || long_side < 1)
+    throw std::invalid_argument("a picture needs a rectangle of positive size");
+  PixelWindow window{u0, u1, v0, v1, long_side, long_side};
+  if (width >= height) {
+    window.height = std::max(1, static_cast<int>(std::lround(long_side * height / width)));
+  } else {
+    window.width = std::max(1, static_cast<int>(std::lround(long_side * width / height)));
+  }
+  return window;
+}
+
 void draw_triangle_max(ScalarRaster& raster, const PixelWindow& window,
                        const std::array<std::array<double, 2>, 3>& corners,
                        const std::array<double, 3>& values) {

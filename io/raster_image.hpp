@@ -26,6 +26,11 @@ struct PixelWindow {
   double row(double v) const { return (v1 - v) / dv(); }
 };
 
+// A window of at most `long_side` pixels along its longer side over the world
+// rectangle [u0, u1] x [v0, v1], with square pixels. Throws std::invalid_argument
+// for an empty rectangle.
+PixelWindow fit_window(double u0, double u1, double v0, double v1, int long_side);
+
 // One value per pixel; kEmpty where nothing was drawn.
 struct ScalarRaster {
   static constexpr double kEmpty = -std::numeric_limits<double>::infinity();

@@ -36,19 +36,6 @@ struct SectionPoint {
 
 }  // namespace
 
-PixelWindow fit_window(double u0, double u1, double v0, double v1, int long_side) {
-  const double width = u1 - u0, height = v1 - v0;
-  if (!(width > 0) || !(height > 0) || long_side < 1)
-    throw std::invalid_argument("a picture needs a rectangle of positive size");
-  PixelWindow window{u0, u1, v0, v1, long_side, long_side};
-  if (width >= height) {
-    window.height = std::max(1, static_cast<int>(std::lround(long_side * height / width)));
-  } else {
-    window.width = std::max(1, static_cast<int>(std::lround(long_side * width / height)));
-  }
-  return window;
-}
-
 ScalarRaster layer_map(const mesh::LocalMesh& mesh, const std::vector<double>& node_values,
                        int layer, const PixelWindow& window, MPI_Comm comm) {
   ScalarRaster raster(window.width, window.height);

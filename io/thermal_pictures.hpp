@@ -13,10 +13,6 @@
 
 namespace tsvfield::io {
 
-// A window of at most `long_side` pixels along its longer side over the world
-// rectangle [u0, u1] x [v0, v1], with square pixels.
-PixelWindow fit_window(double u0, double u1, double v0, double v1, int long_side);
-
 // Layer `layer` (index into mesh.layer_names) seen from above (u = x, v = y): at each
 // pixel the largest value over the layer's thickness (on an extruded mesh a field
 // linear in z peaks on a cell's bottom or top face, and those are drawn).

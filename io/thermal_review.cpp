@@ -147,8 +147,10 @@ std::string findings_section(const physics::ThermalResults& results,
                                 die->resistance_K_per_W > worst_resistance->resistance_K_per_W))
       worst_resistance = die;
   }
-  md += text("- Die maxima range from %.3f K (%s) to %.3f K (%s).\n", coolest_top->t_max_K,
-             coolest_top->name.c_str(), top.t_max_K, top.name.c_str());
+  if (dies.size() > 1) {
+    md += text("- Die maxima range from %.3f K (%s) to %.3f K (%s).\n", coolest_top->t_max_K,
+               coolest_top->name.c_str(), top.t_max_K, top.name.c_str());
+  }
   if (worst_resistance != nullptr) {
     md += text(
         "- The largest thermal resistance to ambient is %.4g K/W (%s: its rise above ambient "

@@ -11,7 +11,11 @@ mesh:    the .pvtu's cell count equals the printed and the JSON cell count; the
          material names ParaView sees are those of the statistics, and every
          material id is used; every rank wrote cells.
 thermal: the maximum of temperature_K ParaView sees equals summary.json's
-         thermal.t_max_K (to 1e-12 relative: the same doubles, written binary).
+         thermal.t_max_K (to 1e-12 relative: the same doubles, written binary). The
+         design-review report (report.md): its hottest die and its table of dies
+         agree with summary.json's dies (to the printed 1e-3 K); every picture it shows
+         is a whole 8-bit RGB PNG of a sensible size; each die map's colour scale lies
+         within that die's minimum and maximum (pixels sample the field between nodes).
 electrical: (a case with analyses.conduction) electrical.pvtu holds potential_V
          (points) and current_density_A_m2, electric_field_V_m, joule_heat_W_m3
          (cells); the potential range ParaView sees is the summary's conducting-node
@@ -29,8 +33,10 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -102,7 +108,69 @@ def check_thermal(args):
     for die in summary["thermal"]["dies"]:
         if not (die["t_min_K"] <= die["t_mean_K"] <= die["t_max_K"] <= t_max_summary):
             fail(f"die {die['name']}: inconsistent temperatures {die}")
+    check_report(args.workdir, summary["thermal"]["dies"])
     print("OK")
+
+
+def png_size(path):
+    """Width and height of an 8-bit RGB PNG whose image data inflates to exactly its size."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        fail(f"{path} is not a PNG file")
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        position += 12 + length
+    if header is None or header[2] != 8 or header[3] != 2:
+        fail(f"{path}: not an 8-bit RGB PNG (header {header})")
+    width, height = header[0], header[1]
+    if len(zlib.decompress(idat)) != height * (1 + 3 * width):
+        fail(f"{path}: the image data does not hold {width} x {height} pixels")
+    return width, height
+
+
+def check_report(workdir, dies):
+    with open(os.path.join(workdir, "report.md")) as handle:
+        report = handle.read()
+    hottest = max(dies, key=lambda die: die["t_max_K"])
+    stated = re.search(r"The hottest die is \*\*(\S+)\*\*: \*\*([0-9.]+) K", report)
+    if not stated or stated.group(1) != hottest["name"] or \
+            abs(float(stated.group(2)) - hottest["t_max_K"]) > 5e-4:
+        fail(f"report.md's hottest die {stated and stated.groups()} is not {hottest['name']} "
+             f"at {hottest['t_max_K']} K")
+    table = report.split("## Dies", 1)[1].split("\n## ", 1)[0]
+    for die in dies:
+        row = re.search(r"^\| " + re.escape(die["name"]) + r" \| [^|]+ \| ([0-9.]+) \|", table,
+                        re.MULTILINE)
+        if not row or abs(float(row.group(1)) - die["t_max_K"]) > 5e-4:
+            fail(f"report.md's row of {die['name']} does not say T max {die['t_max_K']} K")
+    pictures = re.findall(r"!\[([^\]]*)\]\((report/[^)]+\.png)\)", report)
+    if len(pictures) != 1 + len(dies):
+        fail(f"report.md shows {len(pictures)} pictures, expected a section and {len(dies)} maps")
+    for title, picture in pictures:
+        width, height = png_size(os.path.join(workdir, picture))
+        if not (100 <= width <= 2000 and 100 <= height <= 2000):
+            fail(f"{picture}: {width} x {height} pixels")
+        print(f"{picture}: {width} x {height}")
+    by_name = {die["name"]: die for die in dies}
+    scales = re.findall(
+        r"^#### (\S+)\n\n!\[[^\n]*\n\n[^\n]*colour from ([0-9.]+) K \(blue\) to ([0-9.]+) K",
+        report, re.MULTILINE)
+    if sorted(name for name, _, _ in scales) != sorted(by_name):
+        fail(f"report.md's maps {[name for name, _, _ in scales]} are not the dies {sorted(by_name)}")
+    for name, low, high in scales:
+        die = by_name[name]
+        if float(low) < die["t_min_K"] - 1e-4 or float(high) > die["t_max_K"] + 1e-4 or \
+                float(low) > float(high):
+            fail(f"the map of {name} spans {low}-{high} K, outside the die's "
+                 f"{die['t_min_K']}-{die['t_max_K']} K")
+    print(f"report.md: {len(dies)} dies and {len(pictures)} pictures agree with summary.json")
 
 
 def close(a, b, rtol, atol=0.0):
