@@ -11,3 +11,4 @@ mpiexec --oversubscribe -n 2 build/app/tsvfield run cases/hbm_8high.yaml --outpu
 echo
 echo "ParaView: paraview $output/thermal.pvtu   (mesh: $output/mesh.pvtu)"
 echo "Summary:  $output/summary.json   tables: $output/*.csv"
+echo "Report:   $output/report.md   (pictures in $output/report/)"
