@@ -17,8 +17,9 @@ namespace tsvfield::io {
 namespace {
 
 constexpr double kCelsiusOffset = 273.15;
-// Below this the hottest die is cryogenic and degrees Celsius say nothing useful.
-constexpr double kShowCelsiusAbove_K = 200;
+// Below this the hottest die is cryogenic: degrees Celsius say nothing useful, and
+// the temperatures get two more decimals (rises of millikelvins matter there).
+constexpr double kWarmAbove_K = 200;
 constexpr int kMapLongSide = 560;
 constexpr int kSectionWidth = 800, kSectionHeight = 360;
 constexpr int kMargin = 12, kBarGap = 16, kBarWidth = 18, kMinBarHeight = 160, kLabels = 6;
@@ -105,11 +106,23 @@ std::vector<double> peak_over_time(const physics::ThermalResults& results) {
   return peak;
 }
 
-std::string temperature_cells(const physics::TemperatureStats& stats, bool celsius) {
-  std::string cells = text(" %.3f |", stats.t_max_K);
-  if (celsius) cells += text(" %.2f |", stats.t_max_K - kCelsiusOffset);
-  cells +=
-      text(" %.3f | %.3f | %.3f |", stats.t_mean_K, stats.t_min_K, stats.t_max_K - stats.t_min_K);
+// How temperatures are printed: with degrees Celsius and to 1 mK for a warm stack,
+// in kelvins only and to 10 uK for a cryogenic one.
+struct TemperatureStyle {
+  bool celsius = true;
+  int decimals = 3;
+};
+
+TemperatureStyle temperature_style(double hottest_K) {
+  return hottest_K > kWarmAbove_K ? TemperatureStyle{true, 3} : TemperatureStyle{false, 5};
+}
+
+std::string temperature_cells(const physics::TemperatureStats& stats, TemperatureStyle style) {
+  const int d = style.decimals;
+  std::string cells = text(" %.*f |", d, stats.t_max_K);
+  if (style.celsius) cells += text(" %.2f |", stats.t_max_K - kCelsiusOffset);
+  cells += text(" %.*f | %.*f | %.*f |", d, stats.t_mean_K, d, stats.t_min_K, d,
+                stats.t_max_K - stats.t_min_K);
   return cells;
 }
 
@@ -133,11 +146,12 @@ std::string header_section(const ReviewRun& run, const physics::ThermalResults& 
 
 std::string findings_section(const physics::ThermalResults& results,
                              const std::vector<const physics::TemperatureStats*>& dies,
-                             bool celsius) {
+                             TemperatureStyle style) {
   const physics::TemperatureStats& top = hottest(dies);
+  const int d = style.decimals;
   std::string md = "## Findings\n\n";
-  md += text("- The hottest die is **%s**: **%.3f K", top.name.c_str(), top.t_max_K);
-  if (celsius) md += text(" (%.2f degC)", top.t_max_K - kCelsiusOffset);
+  md += text("- The hottest die is **%s**: **%.*f K", top.name.c_str(), d, top.t_max_K);
+  if (style.celsius) md += text(" (%.2f degC)", top.t_max_K - kCelsiusOffset);
   md += "** at (" + millimetres(top.max_location) + ") mm.\n";
   const physics::TemperatureStats* coolest_top = dies.front();
   const physics::TemperatureStats* worst_resistance = nullptr;
@@ -148,10 +162,11 @@ std::string findings_section(const physics::ThermalResults& results,
       worst_resistance = die;
   }
   if (dies.size() > 1) {
-    md += text("- Die maxima range from %.3f K (%s) to %.3f K (%s).\n", coolest_top->t_max_K,
-               coolest_top->name.c_str(), top.t_max_K, top.name.c_str());
+    md += text("- Die maxima range from %.*f K (%s) to %.*f K (%s).\n", d, coolest_top->t_max_K,
+               coolest_top->name.c_str(), d, top.t_max_K, top.name.c_str());
   }
-  if (worst_resistance != nullptr) {
+  // A transient's (T - ambient) / P at the end time is not a thermal resistance.
+  if (worst_resistance != nullptr && results.history_time.empty()) {
     md += text(
         "- The largest thermal resistance to ambient is %.4g K/W (%s: its rise above ambient "
         "per watt of its own power; the other dies' heat adds to that rise).\n",
@@ -161,7 +176,8 @@ std::string findings_section(const physics::ThermalResults& results,
   md += text(
       "- Power in: %.6g W. Out through fixed-temperature surfaces %.6g W, through convection "
       "%.6g W%s. The heat balance closes to %.2e (relative).\n",
-      balance.power_in_W, balance.fixed_temperature_out_W, balance.convection_out_W,
+      balance.power_in_W + 0.0, balance.fixed_temperature_out_W + 0.0,
+      balance.convection_out_W + 0.0,
       balance.stored_W != 0 ? text("; stored %.6g W", balance.stored_W).c_str() : "",
       balance.relative_error);
   if (!results.history_time.empty()) {
@@ -174,24 +190,26 @@ std::string findings_section(const physics::ThermalResults& results,
 }
 
 std::string dies_section(const physics::ThermalResults& results,
-                         const std::vector<const physics::TemperatureStats*>& dies, bool celsius) {
+                         const std::vector<const physics::TemperatureStats*>& dies,
+                         TemperatureStyle style) {
   const bool transient = !results.history_time.empty();
   const std::vector<double> peak = peak_over_time(results);
   std::string md = "## Dies\n\n| die | power (W) | T max (K) |";
-  if (celsius) md += " T max (degC) |";
+  if (style.celsius) md += " T max (degC) |";
   md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |";
   if (transient) md += " peak T max over time (K) |";
   md += "\n|---|---:|---:|";
-  if (celsius) md += "---:|";
+  if (style.celsius) md += "---:|";
   md += "---:|---:|---:|---|---:|";
   if (transient) md += "---:|";
   md += "\n";
   for (const auto* die : dies) {
-    md += "| " + die->name + text(" | %.4g |", die->power_W) + temperature_cells(*die, celsius) +
+    md += "| " + die->name + text(" | %.4g |", die->power_W) + temperature_cells(*die, style) +
           " " + millimetres(die->max_location) + " |" + resistance_cell(*die);
     if (transient) {
       const auto layer = static_cast<std::size_t>(die - results.layers.data());
-      md += layer < peak.size() && peak[layer] >= 0 ? text(" %.3f |", peak[layer]) : " - |";
+      md += layer < peak.size() && peak[layer] >= 0 ? text(" %.*f |", style.decimals, peak[layer])
+                                                    : " - |";
     }
     md += "\n";
   }
@@ -201,15 +219,15 @@ std::string dies_section(const physics::ThermalResults& results,
   return md;
 }
 
-std::string blocks_section(const physics::ThermalResults& results, bool celsius) {
+std::string blocks_section(const physics::ThermalResults& results, TemperatureStyle style) {
   if (results.blocks.empty()) return "";
   std::string md = "## Power blocks\n\n| block | power (W) | T max (K) |";
-  if (celsius) md += " T max (degC) |";
+  if (style.celsius) md += " T max (degC) |";
   md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |\n";
-  md += celsius ? "|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
-                : "|---|---:|---:|---:|---:|---:|---|---:|\n";
+  md += style.celsius ? "|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
+                      : "|---|---:|---:|---:|---:|---:|---|---:|\n";
   for (const auto& block : results.blocks) {
-    md += "| " + block.name + text(" | %.4g |", block.power_W) + temperature_cells(block, celsius) +
+    md += "| " + block.name + text(" | %.4g |", block.power_W) + temperature_cells(block, style) +
           " " + millimetres(block.max_location) + " |" + resistance_cell(block) + "\n";
   }
   return md + "\n";
@@ -270,16 +288,17 @@ std::string section_markdown(const std::filesystem::path& output_dir,
   const Picture picture = write_picture(
       output_dir, "report/section.png", section.raster,
       [&](RgbImage& image, int left, int top_row) {
-        for (const auto& layer : geometry.layers) {
-          if (y < layer.region.y0 || y > layer.region.y1) continue;
-          const int i0 = left + static_cast<int>(std::floor(window.column(layer.region.x0)));
-          const int i1 = left + static_cast<int>(std::ceil(window.column(layer.region.x1))) - 1;
+        // Layer boundaries, where there is material on at least one side of them.
+        for (const auto& layer : geometry.layers)
           for (double z : {layer.z0, layer.z1}) {
-            const int j = top_row + std::clamp(static_cast<int>(std::floor(window.row(z))), 0,
-                                               window.height - 1);
-            draw_line(image, i0, j, i1, j, kLayerLine);
+            const int below =
+                std::clamp(static_cast<int>(std::floor(window.row(z))), 0, window.height - 1);
+            const int above = std::max(below - 1, 0);
+            for (int i = 0; i < window.width; ++i) {
+              if (section.raster.empty_at(i, below) && section.raster.empty_at(i, above)) continue;
+              image.set(left + i, top_row + below, kLayerLine);
+            }
           }
-        }
         mark(image, left, top_row, window, top.max_location[0], top.max_location[2]);
       });
   // Pixels per metre up over pixels per metre across.
@@ -380,11 +399,11 @@ void write_thermal_review(const std::filesystem::path& output_dir, const ReviewR
   if (rank == 0) {
     try {
       std::filesystem::create_directories(output_dir / "report");
-      const bool celsius = top.t_max_K > kShowCelsiusAbove_K;
+      const TemperatureStyle style = temperature_style(top.t_max_K);
       std::string md = header_section(run, results);
-      md += findings_section(results, dies, celsius);
-      md += dies_section(results, dies, celsius);
-      md += blocks_section(results, celsius);
+      md += findings_section(results, dies, style);
+      md += dies_section(results, dies, style);
+      md += blocks_section(results, style);
       md += "## Pictures\n\n" + section_markdown(output_dir, geometry, section, top) +
             maps_markdown(output_dir, maps);
       md += balance_and_solver_section(results);
