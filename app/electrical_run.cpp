@@ -43,15 +43,12 @@ void write_conduction_fields(const std::string& output_dir, const mesh::LocalMes
 }
 
 // Conduction, plain or coupled with heat; fills summary["electrical"] and writes
-// its outputs. Returns the coupled thermal results, if any.
-std::optional<physics::ThermalResults> run_conduction(const io::Case& the_case,
-                                                      const mesh::GeneratedMesh& generated,
-                                                      const physics::StackRegions& regions,
-                                                      const std::string& output_dir, MPI_Comm comm,
-                                                      Progress& progress,
-                                                      io::JsonValue& electrical) {
+// its outputs. Sets the outcome's conduction and coupled thermal results.
+void run_conduction(const io::Case& the_case, const mesh::GeneratedMesh& generated,
+                    const physics::StackRegions& regions, const std::string& output_dir,
+                    MPI_Comm comm, Progress& progress, io::JsonValue& electrical,
+                    ElectricalOutcome& outcome) {
   const physics::ConductionSpec& spec = *the_case.conduction;
-  std::optional<physics::ThermalResults> coupled_thermal;
   physics::ConductionResults results;
   if (the_case.electrothermal) {
     progress.step("electro-thermal analysis");
@@ -67,7 +64,7 @@ std::optional<physics::ThermalResults> run_conduction(const io::Case& the_case,
     if (is_root(comm) && the_case.output.csv)
       io::electrothermal_history_table(coupled).write(output_dir + "/electrothermal_history.csv");
     results = std::move(coupled.conduction);
-    coupled_thermal = std::move(coupled.thermal);
+    outcome.coupled_thermal = std::move(coupled.thermal);
   } else {
     progress.step("DC conduction analysis");
     results = physics::solve_conduction(generated.mesh, the_case.materials, spec, {}, comm);
@@ -86,14 +83,20 @@ std::optional<physics::ThermalResults> run_conduction(const io::Case& the_case,
     solver::ScopedLogStage stage("Output");
     write_conduction_fields(output_dir, generated.mesh, results, comm);
   }
-  return coupled_thermal;
+  // The report needs the numbers, not the fields.
+  results.potential_V = {};
+  results.electric_field_V_m = {};
+  results.current_density_A_m2 = {};
+  results.joule_heat_W_m3 = {};
+  results.conducting = {};
+  outcome.conduction = std::move(results);
 }
 
 // One capacitance extraction per silicon treatment: summary
 // electrical.capacitance (the first) and electrical.capacitance_<treatment>.
 void run_electrostatics(const io::Case& the_case, const mesh::GeneratedMesh& generated,
                         const std::string& output_dir, MPI_Comm comm, Progress& progress,
-                        io::JsonValue& electrical) {
+                        io::JsonValue& electrical, ElectricalOutcome& outcome) {
   bool first = true;
   for (const physics::ElectrostaticSpec& spec : the_case.electrostatics) {
     const std::string treatment = io::silicon_treatment_name(spec.silicon);
@@ -110,6 +113,7 @@ void run_electrostatics(const io::Case& the_case, const mesh::GeneratedMesh& gen
     if (is_root(comm) && the_case.output.csv)
       io::named_matrix_table("C_F", results.names, results.capacitance_F)
           .write(output_dir + "/capacitance_" + treatment + ".csv");
+    outcome.capacitances.emplace_back(treatment, std::move(results));
   }
 }
 
@@ -119,25 +123,23 @@ bool has_electrical_analyses(const io::Case& the_case) {
   return the_case.conduction.has_value() || !the_case.electrostatics.empty();
 }
 
-std::optional<physics::ThermalResults> run_electrical_analyses(const io::Case& the_case,
-                                                               const mesh::GeneratedMesh& generated,
-                                                               const physics::StackRegions& regions,
-                                                               const std::string& output_dir,
-                                                               MPI_Comm comm, Progress& progress,
-                                                               io::JsonValue& summary) {
+ElectricalOutcome run_electrical_analyses(const io::Case& the_case,
+                                          const mesh::GeneratedMesh& generated,
+                                          const physics::StackRegions& regions,
+                                          const std::string& output_dir, MPI_Comm comm,
+                                          Progress& progress, io::JsonValue& summary) {
   const double start = MPI_Wtime();
   io::JsonValue electrical = io::JsonValue::object();
-  std::optional<physics::ThermalResults> coupled_thermal;
+  ElectricalOutcome outcome;
   if (the_case.conduction)
-    coupled_thermal =
-        run_conduction(the_case, generated, regions, output_dir, comm, progress, electrical);
-  run_electrostatics(the_case, generated, output_dir, comm, progress, electrical);
+    run_conduction(the_case, generated, regions, output_dir, comm, progress, electrical, outcome);
+  run_electrostatics(the_case, generated, output_dir, comm, progress, electrical, outcome);
   double elapsed = MPI_Wtime() - start;
   double slowest = elapsed;
   MPI_Allreduce(&elapsed, &slowest, 1, MPI_DOUBLE, MPI_MAX, comm);
   electrical.set("time_s", slowest);
   summary.set("electrical", std::move(electrical));
-  return coupled_thermal;
+  return outcome;
 }
 
 }  // namespace tsvfield::app

@@ -5,8 +5,8 @@
 // thermal_layers.csv, thermal_blocks.csv, thermal_history.csv (transient); the
 // electrical outputs (app/electrical_run.hpp) and the signal-integrity ones
 // (app/si_run.hpp: Touchstone, SPICE, CSV); case.resolved.json (every input value in SI units,
-// defaults filled in); with a thermal analysis, the design-review report report.md and
-// its pictures report/*.png (io/thermal_review.hpp).
+// defaults filled in); the design-review report report.md and its pictures
+// report/*.png (io/review_report.hpp).
 #include <mpi.h>
 
 #include <algorithm>
@@ -14,7 +14,9 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/case_setup.hpp"
 #include "app/commands.hpp"
@@ -22,9 +24,10 @@
 #include "app/mesh_setup.hpp"
 #include "app/si_run.hpp"
 #include "io/case_json.hpp"
+#include "io/electrical_report.hpp"
 #include "io/mesh_report.hpp"
+#include "io/review_report.hpp"
 #include "io/thermal_report.hpp"
-#include "io/thermal_review.hpp"
 #include "io/vtk_writer.hpp"
 #include "mesh/mesh_statistics.hpp"
 #include "physics/thermal_solver.hpp"
@@ -135,23 +138,33 @@ std::string utc_now() {
   return text;
 }
 
-std::string analysis_words(const io::Case& the_case, const physics::ThermalResults& thermal) {
-  std::string words;
-  if (the_case.thermal.analysis.type == physics::ThermalAnalysisType::transient) {
-    char text[64];
-    std::snprintf(text, sizeof text, "transient to %.6g s", thermal.time);
-    words = text;
-  } else {
-    words = "steady";
+// The analyses as the report's header lists them.
+std::vector<std::string> analysis_list(const io::Case& the_case,
+                                       const physics::ThermalResults* thermal) {
+  std::vector<std::string> analyses;
+  if (thermal != nullptr) {
+    std::string words = "thermal: ";
+    if (the_case.thermal.analysis.type == physics::ThermalAnalysisType::transient) {
+      char text[64];
+      std::snprintf(text, sizeof text, "transient to %.6g s", thermal->time);
+      words += text;
+    } else {
+      words += "steady";
+    }
+    if (thermal->solver.nonlinear_iterations > 0) words += ", nonlinear k(T) (Newton)";
+    if (the_case.electrothermal) words += ", coupled with DC conduction (Joule heat)";
+    analyses.push_back(words);
   }
-  if (thermal.solver.nonlinear_iterations > 0) words += ", nonlinear k(T) (Newton)";
-  if (the_case.electrothermal) words += ", electro-thermal coupling (Joule heat)";
-  return words;
+  if (the_case.conduction) analyses.push_back("DC conduction");
+  for (const auto& spec : the_case.electrostatics)
+    analyses.push_back("capacitance (silicon " + io::silicon_treatment_name(spec.silicon) + ")");
+  if (the_case.signal_integrity) analyses.push_back("signal integrity");
+  return analyses;
 }
 
 // The design-review report (collective): DIR/report.md and DIR/report/*.png.
 void write_review(const std::string& output_dir, const io::Case& the_case,
-                  const mesh::GeneratedMesh& generated, const physics::ThermalResults& thermal,
+                  const mesh::GeneratedMesh& generated, const io::ReviewResults& results,
                   MPI_Comm comm) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
@@ -160,7 +173,7 @@ void write_review(const std::string& output_dir, const io::Case& the_case,
   run.case_name = the_case.name;
   run.case_file = the_case.file;
   run.description = the_case.description;
-  run.analysis = analysis_words(the_case, thermal);
+  run.analyses = analysis_list(the_case, results.thermal);
   run.tsvfield_version = kVersion;
   run.generated_utc = utc_now();
   run.ranks = ranks;
@@ -172,7 +185,7 @@ void write_review(const std::string& output_dir, const io::Case& the_case,
     run.other_outputs.push_back("summary.json");
     std::sort(run.other_outputs.begin(), run.other_outputs.end());
   }
-  io::write_thermal_review(output_dir, run, generated.mesh, generated.geometry, thermal, comm);
+  io::write_review(output_dir, run, results, generated.mesh, generated.geometry, comm);
 }
 
 double max_over_ranks(double value, MPI_Comm comm) {
@@ -222,21 +235,23 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
     times.thermal = max_over_ranks(MPI_Wtime() - phase_start, comm);
     summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
   }
+  ElectricalOutcome electrical;
   if (has_electrical_analyses(the_case)) {
     phase_start = MPI_Wtime();
-    auto coupled_thermal =
-        run_electrical_analyses(the_case, generated, stack_regions(generated.geometry), output_dir,
-                                comm, progress, summary);
+    electrical = run_electrical_analyses(the_case, generated, stack_regions(generated.geometry),
+                                         output_dir, comm, progress, summary);
     times.electrical = max_over_ranks(MPI_Wtime() - phase_start, comm);
-    if (coupled_thermal) {
-      thermal = std::move(*coupled_thermal);
+    if (electrical.coupled_thermal) {
+      thermal = std::move(*electrical.coupled_thermal);
       summary.set("thermal", io::thermal_summary_json(thermal, generated.geometry));
     }
   }
 
+  std::optional<physics::SignalIntegrityResults> signal_integrity;
   if (the_case.signal_integrity) {
     phase_start = MPI_Wtime();
-    run_signal_integrity_analysis(the_case, generated, output_dir, comm, progress, summary);
+    signal_integrity =
+        run_signal_integrity_analysis(the_case, generated, output_dir, comm, progress, summary);
     times.signal_integrity = max_over_ranks(MPI_Wtime() - phase_start, comm);
   }
 
@@ -261,8 +276,16 @@ void run_analyses_command(const CommandLine& line, MPI_Comm comm) {
         }
       }
     }
-    if (has_thermal && the_case.output.report) {
-      write_review(output_dir, the_case, generated, thermal, comm);
+    if (the_case.output.report) {
+      io::ReviewResults results;
+      if (has_thermal) results.thermal = &thermal;
+      if (electrical.conduction) results.conduction = &*electrical.conduction;
+      for (const auto& [treatment, capacitance] : electrical.capacitances)
+        results.capacitances.emplace_back(treatment, &capacitance);
+      if (signal_integrity) results.signal_integrity = &*signal_integrity;
+      const bool anything = results.thermal != nullptr || results.conduction != nullptr ||
+                            !results.capacitances.empty() || results.signal_integrity != nullptr;
+      if (anything) write_review(output_dir, the_case, generated, results, comm);
     }
   }
   times.output = max_over_ranks(MPI_Wtime() - phase_start, comm);

@@ -80,9 +80,11 @@ io::JsonValue spice_json(const physics::LadderModel& ladder, const io::SpiceMode
 
 }  // namespace
 
-void run_signal_integrity_analysis(const io::Case& the_case, const mesh::GeneratedMesh& generated,
-                                   const std::string& output_dir, MPI_Comm comm, Progress& progress,
-                                   io::JsonValue& summary) {
+physics::SignalIntegrityResults run_signal_integrity_analysis(const io::Case& the_case,
+                                                              const mesh::GeneratedMesh& generated,
+                                                              const std::string& output_dir,
+                                                              MPI_Comm comm, Progress& progress,
+                                                              io::JsonValue& summary) {
   const physics::SignalIntegritySpec& spec = *the_case.signal_integrity;
   progress.step("signal integrity: cross-section solves over " +
                 std::to_string(physics::sweep_frequencies(spec.sweep).size()) + " frequencies");
@@ -113,6 +115,7 @@ void run_signal_integrity_analysis(const io::Case& the_case, const mesh::Generat
     si.set("spice", spice_json(ladder, files));
   }
   summary.set("si", std::move(si));
+  return results;
 }
 
 }  // namespace tsvfield::app

@@ -11,12 +11,16 @@
 #include "io/json_writer.hpp"
 #include "mesh/extrude.hpp"
 #include "mesh/progress.hpp"
+#include "physics/signal_integrity.hpp"
 
 namespace tsvfield::app {
 
-// Collective on comm. Throws InputError / SolverError from the physics.
-void run_signal_integrity_analysis(const io::Case& the_case, const mesh::GeneratedMesh& generated,
-                                   const std::string& output_dir, MPI_Comm comm, Progress& progress,
-                                   io::JsonValue& summary);
+// Collective on comm; returns the results (for the report). Throws InputError /
+// SolverError from the physics.
+physics::SignalIntegrityResults run_signal_integrity_analysis(const io::Case& the_case,
+                                                              const mesh::GeneratedMesh& generated,
+                                                              const std::string& output_dir,
+                                                              MPI_Comm comm, Progress& progress,
+                                                              io::JsonValue& summary);
 
 }  // namespace tsvfield::app

@@ -25,13 +25,6 @@ constexpr int kSectionWidth = 800, kSectionHeight = 360;
 constexpr int kMargin = 12, kBarGap = 16, kBarWidth = 18, kMinBarHeight = 160, kLabels = 6;
 constexpr Rgb kLayerLine{64, 64, 64};
 
-template <typename... Args>
-std::string text(const char* pattern, Args... args) {
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer, pattern, args...);
-  return buffer;
-}
-
 std::string millimetres(const std::array<double, 3>& point) {
   return text("%.3f, %.3f, %.4f", point[0] * 1e3, point[1] * 1e3, point[2] * 1e3);
 }
@@ -130,26 +123,12 @@ std::string resistance_cell(const physics::TemperatureStats& stats) {
   return stats.has_resistance ? text(" %.4g |", stats.resistance_K_per_W) : std::string(" - |");
 }
 
-std::string header_section(const ReviewRun& run, const physics::ThermalResults& results) {
-  std::string md = "# Thermal design review: " + run.case_name + "\n\n";
-  if (!run.description.empty()) md += run.description + "\n\n";
-  md += "| | |\n|---|---|\n";
-  md += "| case file | `" + run.case_file + "` |\n";
-  md += "| analysis | " + run.analysis + " |\n";
-  md += text("| mesh | %lld hexahedra, %lld temperature unknowns, solved on %d MPI rank%s |\n",
-             static_cast<long long>(run.cells), static_cast<long long>(run.nodes), run.ranks,
-             run.ranks == 1 ? "" : "s");
-  if (results.has_ambient) md += text("| ambient | %.3f K |\n", results.ambient_K);
-  md += "| generated | tsvfield " + run.tsvfield_version + ", " + run.generated_utc + " |\n\n";
-  return md;
-}
-
 std::string findings_section(const physics::ThermalResults& results,
                              const std::vector<const physics::TemperatureStats*>& dies,
                              TemperatureStyle style) {
   const physics::TemperatureStats& top = hottest(dies);
   const int d = style.decimals;
-  std::string md = "## Findings\n\n";
+  std::string md;
   md += text("- The hottest die is **%s**: **%.*f K", top.name.c_str(), d, top.t_max_K);
   if (style.celsius) md += text(" (%.2f degC)", top.t_max_K - kCelsiusOffset);
   md += "** at (" + millimetres(top.max_location) + ") mm.\n";
@@ -186,7 +165,7 @@ std::string findings_section(const physics::ThermalResults& results,
         "die's maximum is in the table.\n",
         results.time);
   }
-  return md + "\n";
+  return md;
 }
 
 std::string dies_section(const physics::ThermalResults& results,
@@ -194,7 +173,7 @@ std::string dies_section(const physics::ThermalResults& results,
                          TemperatureStyle style) {
   const bool transient = !results.history_time.empty();
   const std::vector<double> peak = peak_over_time(results);
-  std::string md = "## Dies\n\n| die | power (W) | T max (K) |";
+  std::string md = "## Thermal: dies\n\n| die | power (W) | T max (K) |";
   if (style.celsius) md += " T max (degC) |";
   md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |";
   if (transient) md += " peak T max over time (K) |";
@@ -221,7 +200,7 @@ std::string dies_section(const physics::ThermalResults& results,
 
 std::string blocks_section(const physics::ThermalResults& results, TemperatureStyle style) {
   if (results.blocks.empty()) return "";
-  std::string md = "## Power blocks\n\n| block | power (W) | T max (K) |";
+  std::string md = "## Thermal: power blocks\n\n| block | power (W) | T max (K) |";
   if (style.celsius) md += " T max (degC) |";
   md += " T mean (K) | T min (K) | spread (K) | maximum at x, y, z (mm) | R to ambient (K/W) |\n";
   md += style.celsius ? "|---|---:|---:|---:|---:|---:|---:|---|---:|\n"
@@ -239,11 +218,6 @@ std::string scale_words(const Picture& picture) {
 
 // A vertical section through the hottest point: the plane y = max_location y, across
 // the footprint and up the whole stack.
-struct SectionView {
-  PixelWindow window;
-  ScalarRaster raster;
-};
-
 SectionView draw_section(const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
                          const std::vector<double>& temperature,
                          const physics::TemperatureStats& top, MPI_Comm comm) {
@@ -256,13 +230,6 @@ SectionView draw_section(const mesh::LocalMesh& mesh, const mesh::StackGeometry&
                            kSectionWidth,         kSectionHeight};
   return {window, vertical_section(mesh, temperature, top.max_location[1], window, comm)};
 }
-
-struct MapView {
-  const physics::TemperatureStats* die;
-  mesh::Rect region;
-  PixelWindow window;
-  ScalarRaster raster;
-};
 
 std::vector<MapView> draw_maps(const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
                                const std::vector<double>& temperature,
@@ -337,34 +304,17 @@ std::string maps_markdown(const std::filesystem::path& output_dir,
   return md;
 }
 
-std::string balance_and_solver_section(const physics::ThermalResults& results) {
+std::string heat_balance_section(const physics::ThermalResults& results) {
   const auto& balance = results.heat_balance;
-  std::string md = "## Heat balance\n\n| | W |\n|---|---:|\n";
-  md += text("| power in (sources and heat-flux surfaces) | %.9g |\n", balance.power_in_W);
-  md +=
-      text("| out through fixed-temperature surfaces | %.9g |\n", balance.fixed_temperature_out_W);
-  md += text("| out through convection | %.9g |\n", balance.convection_out_W);
-  md += text("| stored (transient) | %.9g |\n", balance.stored_W);
+  std::string md = "## Thermal: heat balance\n\n| | W |\n|---|---:|\n";
+  md += text("| power in (sources and heat-flux surfaces) | %.9g |\n", balance.power_in_W + 0.0);
+  md += text("| out through fixed-temperature surfaces | %.9g |\n",
+             balance.fixed_temperature_out_W + 0.0);
+  md += text("| out through convection | %.9g |\n", balance.convection_out_W + 0.0);
+  md += text("| stored (transient) | %.9g |\n", balance.stored_W + 0.0);
   md += text("| relative error | %.2e |\n\n", balance.relative_error);
-  const auto& solver = results.solver;
-  md += "## Solver\n\n| | |\n|---|---|\n";
-  md += "| method | " + solver.method + " |\n";
-  if (!solver.preconditioner.empty()) md += "| preconditioner | " + solver.preconditioner + " |\n";
-  md += text("| Krylov iterations | %d |\n", solver.iterations);
-  if (solver.nonlinear_iterations > 0)
-    md += text("| Newton iterations | %d |\n", solver.nonlinear_iterations);
-  if (solver.time_steps > 0) md += text("| time steps | %d |\n", solver.time_steps);
-  md += text("| final residual norm | %.3e |\n", solver.residual_norm);
-  md += "| converged | " + solver.converged_reason + " |\n";
-  md += text("| setup / solve time | %.2f s / %.2f s |\n\n", solver.setup_seconds,
-             solver.solve_seconds);
-  return md;
-}
-
-std::string files_section(const ReviewRun& run) {
-  std::string md = "## Files of this run\n\n";
-  for (const auto& file : run.other_outputs) md += "- `" + file + "`\n";
-  md += "\nOpen `thermal.pvtu` (or `thermal.pvd`) in ParaView for the full field.\n";
+  if (!results.solver.preconditioner.empty())
+    md += "Thermal preconditioner: " + results.solver.preconditioner + ".\n\n";
   return md;
 }
 
@@ -381,46 +331,34 @@ std::string picture_name(const std::string& layer_name) {
   return name;
 }
 
-void write_thermal_review(const std::filesystem::path& output_dir, const ReviewRun& run,
-                          const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
-                          const physics::ThermalResults& results, MPI_Comm comm) {
+ThermalDrawings draw_thermal_pictures(const mesh::LocalMesh& mesh,
+                                      const mesh::StackGeometry& geometry,
+                                      const physics::ThermalResults& results, MPI_Comm comm) {
   if (results.layers.empty() || geometry.layers.empty()) {
     throw std::runtime_error("no thermal results to report");
   }
   const std::vector<const physics::TemperatureStats*> dies = dies_of(results, geometry);
   const physics::TemperatureStats& top = hottest(dies);
-  // Every rank draws (collective) before rank 0 writes, so that a failed write on
-  // rank 0 cannot leave the others waiting in a reduction.
-  const SectionView section = draw_section(mesh, geometry, results.temperature_K, top, comm);
-  const std::vector<MapView> maps = draw_maps(mesh, geometry, results.temperature_K, dies, comm);
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  std::string failure;
-  if (rank == 0) {
-    try {
-      std::filesystem::create_directories(output_dir / "report");
-      const TemperatureStyle style = temperature_style(top.t_max_K);
-      std::string md = header_section(run, results);
-      md += findings_section(results, dies, style);
-      md += dies_section(results, dies, style);
-      md += blocks_section(results, style);
-      md += "## Pictures\n\n" + section_markdown(output_dir, geometry, section, top) +
-            maps_markdown(output_dir, maps);
-      md += balance_and_solver_section(results);
-      md += files_section(run);
-      write_file_atomically(output_dir / "report.md", md);
-    } catch (const std::exception& error) {
-      failure = error.what();
-      if (failure.empty()) failure = "the design-review report could not be written";
-    }
-  }
-  // Every rank learns of a failure on rank 0 and throws it.
-  int length = static_cast<int>(failure.size());
-  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
-  if (length == 0) return;
-  failure.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(failure.data(), length, MPI_CHAR, 0, comm);
-  throw std::runtime_error(failure);
+  return {draw_section(mesh, geometry, results.temperature_K, top, comm),
+          draw_maps(mesh, geometry, results.temperature_K, dies, comm)};
+}
+
+ReviewText thermal_review_text(const std::filesystem::path& output_dir,
+                               const mesh::StackGeometry& geometry,
+                               const physics::ThermalResults& results,
+                               const ThermalDrawings& drawings) {
+  std::filesystem::create_directories(output_dir / "report");
+  const std::vector<const physics::TemperatureStats*> dies = dies_of(results, geometry);
+  const physics::TemperatureStats& top = hottest(dies);
+  const TemperatureStyle style = temperature_style(top.t_max_K);
+  ReviewText review;
+  review.findings = findings_section(results, dies, style);
+  review.body = dies_section(results, dies, style) + blocks_section(results, style) +
+                "## Thermal: pictures\n\n" +
+                section_markdown(output_dir, geometry, drawings.section, top) +
+                maps_markdown(output_dir, drawings.maps) + heat_balance_section(results);
+  review.solvers = solver_row("thermal", results.solver);
+  return review;
 }
 
 }  // namespace tsvfield::io

@@ -1,40 +1,54 @@
 #pragma once
-// The thermal part of the design-review report: DIR/report.md, a Markdown page a
-// packaging engineer can put in front of a review (what was run, the hottest die and
-// where, every die's temperatures and resistance to ambient, power blocks, the heat
-// balance, the solver's statistics), with pictures in DIR/report/: a vertical
-// section through the hottest point and each die seen from above (PNG, drawn without
-// a display: io/raster_image).
+// The thermal part of the design-review report (io/review_report): the hottest die
+// and where, every die's and power block's temperatures and resistance to ambient,
+// the heat balance, and pictures in DIR/report/: a vertical section through the
+// hottest point and each die seen from above (PNG, drawn without a display:
+// io/raster_image, io/thermal_pictures).
 #include <mpi.h>
 
-#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "io/raster_image.hpp"
+#include "io/review_text.hpp"
 #include "mesh/local_mesh.hpp"
 #include "mesh/stack_geometry.hpp"
 #include "physics/thermal_results.hpp"
 
 namespace tsvfield::io {
 
-// What the report says about the run itself.
-struct ReviewRun {
-  std::string case_name, case_file, description;
-  std::string analysis;  // e.g. "steady, linear" or "transient to 2 ms"
-  std::string tsvfield_version;
-  std::string generated_utc;  // e.g. "2026-11-26 12:00 UTC"
-  int ranks = 1;
-  std::int64_t cells = 0, nodes = 0;
-  std::vector<std::string> other_outputs;  // files of the run beside the report, for its list
+// The plane y = y of the hottest die's maximum, across the footprint and up the stack.
+struct SectionView {
+  PixelWindow window;
+  ScalarRaster raster;
 };
 
-// Writes DIR/report.md and DIR/report/*.png (every file atomically). Collective over
-// `comm` (the pictures gather every rank's cells); rank 0 writes. Throws
-// std::runtime_error naming a file that cannot be written.
-void write_thermal_review(const std::filesystem::path& output_dir, const ReviewRun& run,
-                          const mesh::LocalMesh& mesh, const mesh::StackGeometry& geometry,
-                          const physics::ThermalResults& results, MPI_Comm comm);
+// One die seen from above.
+struct MapView {
+  const physics::TemperatureStats* die;  // in the results drawn
+  mesh::Rect region;
+  PixelWindow window;
+  ScalarRaster raster;
+};
+
+struct ThermalDrawings {
+  SectionView section;
+  std::vector<MapView> maps;
+};
+
+// Draws the pictures of the temperature field: collective over `comm`, complete on
+// rank 0 only. Throws std::runtime_error when there is nothing to draw.
+ThermalDrawings draw_thermal_pictures(const mesh::LocalMesh& mesh,
+                                      const mesh::StackGeometry& geometry,
+                                      const physics::ThermalResults& results, MPI_Comm comm);
+
+// On rank 0: writes the pictures into DIR/report/ and returns the thermal findings,
+// sections and solver row. Throws std::runtime_error naming a file it cannot write.
+ReviewText thermal_review_text(const std::filesystem::path& output_dir,
+                               const mesh::StackGeometry& geometry,
+                               const physics::ThermalResults& results,
+                               const ThermalDrawings& drawings);
 
 // The file name a layer's picture gets: its name with every character other than
 // letters, digits, '-' and '_' replaced by '_'.

@@ -15,7 +15,8 @@ thermal: the maximum of temperature_K ParaView sees equals summary.json's
          design-review report (report.md): its hottest die and its table of dies
          agree with summary.json's dies (to the printed 1e-3 K); every picture it shows
          is a whole 8-bit RGB PNG of a sensible size; each die map's colour scale lies
-         within that die's minimum and maximum (pixels sample the field between nodes).
+         within that die's minimum and maximum (pixels sample the field between nodes);
+         with signal integrity, the report's losses table equals summary.json's figures.
 electrical: (a case with analyses.conduction) electrical.pvtu holds potential_V
          (points) and current_density_A_m2, electric_field_V_m, joule_heat_W_m3
          (cells); the potential range ParaView sees is the summary's conducting-node
@@ -26,6 +27,7 @@ electrical: (a case with analyses.conduction) electrical.pvtu holds potential_V
          flows. Every capacitance_<treatment>.csv and resistance.csv equals the
          summary's matrix (names as headers) and the matrices are symmetric; with
          electro-thermal coupling, thermal.pvtu's maximum temperature equals the summary's.
+         report.md's terminal table and capacitance matrices equal summary.json's.
 """
 
 import argparse
@@ -109,6 +111,8 @@ def check_thermal(args):
         if not (die["t_min_K"] <= die["t_mean_K"] <= die["t_max_K"] <= t_max_summary):
             fail(f"die {die['name']}: inconsistent temperatures {die}")
     check_report(args.workdir, summary["thermal"]["dies"])
+    if "si" in summary:
+        check_si_report(args.workdir, summary["si"])
     print("OK")
 
 
@@ -144,15 +148,17 @@ def check_report(workdir, dies):
             abs(float(stated.group(2)) - hottest["t_max_K"]) > 5e-4:
         fail(f"report.md's hottest die {stated and stated.groups()} is not {hottest['name']} "
              f"at {hottest['t_max_K']} K")
-    table = report.split("## Dies", 1)[1].split("\n## ", 1)[0]
+    table = report.split("## Thermal: dies", 1)[1].split("\n## ", 1)[0]
     for die in dies:
         row = re.search(r"^\| " + re.escape(die["name"]) + r" \| [^|]+ \| ([0-9.]+) \|", table,
                         re.MULTILINE)
         if not row or abs(float(row.group(1)) - die["t_max_K"]) > 5e-4:
             fail(f"report.md's row of {die['name']} does not say T max {die['t_max_K']} K")
     pictures = re.findall(r"!\[([^\]]*)\]\((report/[^)]+\.png)\)", report)
-    if len(pictures) != 1 + len(dies):
-        fail(f"report.md shows {len(pictures)} pictures, expected a section and {len(dies)} maps")
+    thermal_pictures = [p for p in pictures if not p[1].startswith("report/si_")]
+    if len(thermal_pictures) != 1 + len(dies):
+        fail(f"report.md shows {len(thermal_pictures)} thermal pictures, expected a section and "
+             f"{len(dies)} maps")
     for title, picture in pictures:
         width, height = png_size(os.path.join(workdir, picture))
         if not (100 <= width <= 2000 and 100 <= height <= 2000):
@@ -228,6 +234,64 @@ def check_printed_terminals(stdout, conduction):
         fail("terminal currents do not balance (or no current flows)")
 
 
+def report_rows(report, heading):
+    """The rows of the first table under `heading` in report.md, as lists of cells."""
+    if heading not in report:
+        fail(f"report.md has no '{heading}'")
+    rows = []
+    for line in report.split(heading, 1)[1].splitlines():
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            break  # the end of the first table
+    # Without the header and the alignment rows.
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def check_electrical_report(workdir, electrical):
+    """report.md's terminal table and capacitance matrices equal summary.json's (to the
+    printed digits)."""
+    with open(os.path.join(workdir, "report.md")) as handle:
+        report = handle.read()
+    rows = {row[0]: row for row in report_rows(report, "## Electrical: DC conduction")}
+    for terminal in electrical["conduction"]["terminals"]:
+        row = rows.get(terminal["name"])
+        if not row or not close(float(row[2]), terminal["voltage_V"], 1e-5, 1e-12) or \
+                not close(float(row[3]), terminal["current_A"], 1e-5, 1e-12):
+            fail(f"report.md's terminal row {row} is not {terminal}")
+    for key, value in electrical.items():
+        if not key.startswith("capacitance_"):
+            continue
+        treatment = key[len("capacitance_"):]
+        rows = report_rows(report, "## Electrical: capacitance, silicon " + treatment)
+        if len(value["conductors"]) > 16:
+            continue  # left to the CSV file
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row[1:]):
+                expected = value["matrix_F"][i][j] * 1e15
+                if not close(float(cell), expected, 1e-3, 1e-6 * abs(value["matrix_F"][i][i]) * 1e15):
+                    fail(f"report.md's {key}[{i}][{j}] = {cell} fF, summary.json {expected} fF")
+    print("report.md: the terminals and capacitance matrices agree with summary.json")
+
+
+def check_si_report(workdir, si):
+    """report.md's losses and crosstalk table equals summary.json's report figures."""
+    with open(os.path.join(workdir, "report.md")) as handle:
+        report = handle.read()
+    rows = report_rows(report, "### Losses and crosstalk")
+    if len(rows) != len(si["report"]):
+        fail(f"report.md has {len(rows)} rows of losses, summary.json {len(si['report'])}")
+    for row, figures in zip(rows, si["report"]):
+        if row[1] != figures["signal"] or \
+                not close(float(row[0]) * 1e9, figures["frequency_Hz"], 1e-3) or \
+                abs(float(row[2]) - figures["insertion_loss_dB"]) > 1e-4 or \
+                abs(float(row[3]) - figures["return_loss_dB"]) > 1e-3:
+            fail(f"report.md's loss row {row} is not {figures}")
+    for chart in ("report/si_transmission.png", "report/si_reflection.png"):
+        png_size(os.path.join(workdir, chart))
+    print("report.md: the losses agree with summary.json")
+
+
 def check_electrical(args):
     stdout = run(mpiexec(args.ranks) + [args.tsvfield, "run", args.case, "--output", args.workdir])
     with open(os.path.join(args.workdir, "summary.json")) as handle:
@@ -259,6 +323,7 @@ def check_electrical(args):
         print(f"coupled t_max_K: summary.json {summary['thermal']['t_max_K']!r}, ParaView {t_high!r}")
         if not close(t_high, summary["thermal"]["t_max_K"], 1e-12):
             fail("maximum temperatures differ")
+    check_electrical_report(args.workdir, electrical)
     print("OK")
 
 
