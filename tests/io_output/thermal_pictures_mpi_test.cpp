@@ -2,14 +2,21 @@
 // on a layered box split across the ranks, fields linear in the picture's two
 // coordinates come out exact at every pixel centre on rank 0, every pixel is drawn
 // (no seam where the ranks' cells meet), and a layer's map holds the largest value
-// through that layer only.
+// through that layer only. The whole report (io/review_report) from a box's results,
+// and a failed write on rank 0 thrown on every rank (no rank left waiting).
 #include <gtest/gtest.h>
 #include <mpi.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "io/review_report.hpp"
 #include "io/thermal_pictures.hpp"
 #include "tests/solver/box_mesh.hpp"
 
@@ -113,6 +120,90 @@ TEST(ThermalPictures, APlaneOutsideTheMeshDrawsNothing) {
                        window, MPI_COMM_WORLD);
   if (mpi_rank() != 0) return;
   EXPECT_EQ(drawn_range(raster)[1], ScalarRaster::kEmpty);
+}
+
+// The box's stack as the report sees it: "bottom" a die, "top" a lid.
+mesh::StackGeometry box_geometry() {
+  mesh::StackGeometry geometry;
+  geometry.footprint = {0, 0, kLength, kWidth};
+  mesh::LayerInstance bottom, top;
+  bottom.name = "bottom";
+  bottom.kind = mesh::LayerKind::die;
+  bottom.z0 = 0;
+  bottom.z1 = 100e-6;
+  top.name = "top";
+  top.kind = mesh::LayerKind::lid;
+  top.z0 = 100e-6;
+  top.z1 = 150e-6;
+  bottom.region = top.region = geometry.footprint;
+  geometry.layers = {bottom, top};
+  return geometry;
+}
+
+// Thermal results of T = 300 + 2e5 z on the box (the die's maximum on its top face).
+physics::ThermalResults box_results(const mesh::LocalMesh& mesh) {
+  physics::ThermalResults results;
+  results.temperature_K = nodal(mesh, [](double, double, double z) { return 300 + 2e5 * z; });
+  physics::TemperatureStats die;
+  die.name = "bottom";
+  die.t_max_K = 320;
+  die.t_mean_K = 310;
+  die.t_min_K = 300;
+  die.max_location = {1e-3, 0.75e-3, 100e-6};
+  physics::TemperatureStats lid = die;
+  lid.name = "top";
+  lid.t_max_K = 330;
+  lid.t_min_K = 320;
+  results.layers = {die, lid};
+  results.solver.method = "cg+column_mg";
+  return results;
+}
+
+std::filesystem::path shared_scratch(const std::string& name) {
+  const auto path = std::filesystem::current_path() / ("scratch_mpi_" + name);
+  if (mpi_rank() == 0) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  return path;
+}
+
+TEST(ReviewReport, WritesTheReportAndItsPicturesFromEveryRanksCells) {
+  const mesh::LocalMesh mesh = layered_box(0);
+  const physics::ThermalResults thermal = box_results(mesh);
+  const auto folder = shared_scratch("review");
+  ReviewRun run;
+  run.case_name = "box";
+  ReviewResults results;
+  results.thermal = &thermal;
+  write_review(folder, run, results, mesh, box_geometry(), MPI_COMM_WORLD);
+  if (mpi_rank() != 0) return;
+  std::ifstream file(folder / "report.md");
+  std::stringstream report;
+  report << file.rdbuf();
+  // Only the die is in the dies' table; the section spans the whole stack's field.
+  EXPECT_NE(report.str().find("| bottom | 0 | 320.000 |"), std::string::npos) << report.str();
+  EXPECT_EQ(report.str().find("| top |"), std::string::npos);
+  EXPECT_NE(report.str().find("colour from 300.0417 K (blue) to 329.9583 K (red)"),
+            std::string::npos)
+      << report.str();  // pixel centres half a pixel (150 um / 720) inside the stack
+  EXPECT_TRUE(std::filesystem::exists(folder / "report" / "section.png"));
+  EXPECT_TRUE(std::filesystem::exists(folder / "report" / "map_bottom.png"));
+}
+
+TEST(ReviewReport, AFailedWriteOnRankZeroIsThrownOnEveryRank) {
+  const mesh::LocalMesh mesh = layered_box(0);
+  const physics::ThermalResults thermal = box_results(mesh);
+  const auto folder = shared_scratch("review_failure");
+  const auto not_a_folder = folder / "file";
+  if (mpi_rank() == 0) std::ofstream(not_a_folder) << "a file where the output folder should be";
+  MPI_Barrier(MPI_COMM_WORLD);
+  ReviewResults results;
+  results.thermal = &thermal;
+  EXPECT_THROW(
+      write_review(not_a_folder, ReviewRun{}, results, mesh, box_geometry(), MPI_COMM_WORLD),
+      std::runtime_error);
 }
 
 }  // namespace
