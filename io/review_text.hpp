@@ -19,9 +19,11 @@ struct ReviewText {
 
 template <typename... Args>
 std::string text(const char* pattern, Args... args) {
-  char buffer[1024];
-  std::snprintf(buffer, sizeof buffer, pattern, args...);
-  return buffer;
+  const int length = std::snprintf(nullptr, 0, pattern, args...);
+  if (length <= 0) return {};
+  std::string formatted(static_cast<std::size_t>(length), '\0');
+  std::snprintf(formatted.data(), formatted.size() + 1, pattern, args...);
+  return formatted;
 }
 
 // `value` with an SI prefix (p, n, u, m, none, k, M) so that 1 <= |mantissa| < 1000,

@@ -138,7 +138,7 @@ std::string chart(const std::filesystem::path& output_dir,
   return "![" + std::string(transmission ? "transmission" : "reflection") + "](" + file + ")\n\n" +
          (transmission ? "|S(far, near)| of each signal in dB (0 dB: no loss)"
                        : "|S(near, near)| of each signal in dB (lower: better matched)") +
-         " against frequency in GHz; " + legend +
+         " against frequency in GHz; " + legend + (signals > 8 ? " (colours repeat after 8)" : "") +
          " (curves that coincide are drawn over one another).\n\n";
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "io/atomic_file.hpp"
+#include "io/line_chart.hpp"
 #include "io/raster_image.hpp"
 #include "io/thermal_pictures.hpp"
 #include "io/thermal_report.hpp"
@@ -24,6 +24,7 @@ constexpr int kMapLongSide = 560;
 constexpr int kSectionWidth = 800, kSectionHeight = 360;
 constexpr int kMargin = 12, kBarGap = 16, kBarWidth = 18, kMinBarHeight = 160, kLabels = 6;
 constexpr Rgb kLayerLine{64, 64, 64};
+constexpr int kHistoryWidth = 720, kHistoryHeight = 300;
 
 std::string millimetres(const std::array<double, 3>& point) {
   return text("%.3f, %.3f, %.4f", point[0] * 1e3, point[1] * 1e3, point[2] * 1e3);
@@ -304,6 +305,35 @@ std::string maps_markdown(const std::filesystem::path& output_dir,
   return md;
 }
 
+// A transient's maximum temperature of each die against time (the output steps).
+std::string history_chart(const std::filesystem::path& output_dir,
+                          const physics::ThermalResults& results,
+                          const std::vector<const physics::TemperatureStats*>& dies) {
+  if (results.history_time.size() < 2) return "";
+  const bool milliseconds = results.history_time.back() < 1;
+  const double time_scale = milliseconds ? 1e3 : 1;
+  std::vector<ChartSeries> series;
+  std::string legend;
+  for (std::size_t d = 0; d < dies.size(); ++d) {
+    const auto layer = static_cast<std::size_t>(dies[d] - results.layers.data());
+    ChartSeries one;
+    one.colour = series_colour(d);
+    for (std::size_t step = 0; step < results.history_time.size(); ++step) {
+      if (layer >= results.history_layer_max_K[step].size()) continue;
+      one.x.push_back(results.history_time[step] * time_scale);
+      one.y.push_back(results.history_layer_max_K[step][layer]);
+    }
+    series.push_back(std::move(one));
+    legend += (d == 0 ? "" : ", ") + dies[d]->name + " " + series_colour_name(d);
+  }
+  const std::string file = "report/history.png";
+  write_png(line_chart(series, kHistoryWidth, kHistoryHeight), output_dir / file);
+  return "### Maximum temperature of each die against time\n\n![history](" + file + ")\n\n" +
+         text("T max in K against time in %s at the output steps; ", milliseconds ? "ms" : "s") +
+         legend + (dies.size() > 8 ? " (colours repeat after 8)" : "") +
+         ". Every layer's is in `thermal_history.csv`.\n\n";
+}
+
 std::string heat_balance_section(const physics::ThermalResults& results) {
   const auto& balance = results.heat_balance;
   std::string md = "## Thermal: heat balance\n\n| | W |\n|---|---:|\n";
@@ -356,7 +386,8 @@ ReviewText thermal_review_text(const std::filesystem::path& output_dir,
   review.body = dies_section(results, dies, style) + blocks_section(results, style) +
                 "## Thermal: pictures\n\n" +
                 section_markdown(output_dir, geometry, drawings.section, top) +
-                maps_markdown(output_dir, drawings.maps) + heat_balance_section(results);
+                maps_markdown(output_dir, drawings.maps) +
+                history_chart(output_dir, results, dies) + heat_balance_section(results);
   review.solvers = solver_row("thermal", results.solver);
   return review;
 }

@@ -155,7 +155,8 @@ def check_report(workdir, dies):
         if not row or abs(float(row.group(1)) - die["t_max_K"]) > 5e-4:
             fail(f"report.md's row of {die['name']} does not say T max {die['t_max_K']} K")
     pictures = re.findall(r"!\[([^\]]*)\]\((report/[^)]+\.png)\)", report)
-    thermal_pictures = [p for p in pictures if not p[1].startswith("report/si_")]
+    thermal_pictures = [p for p in pictures
+                        if p[1] == "report/section.png" or p[1].startswith("report/map_")]
     if len(thermal_pictures) != 1 + len(dies):
         fail(f"report.md shows {len(thermal_pictures)} thermal pictures, expected a section and "
              f"{len(dies)} maps")
