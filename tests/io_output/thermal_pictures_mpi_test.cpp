@@ -18,6 +18,7 @@
 
 #include "io/review_report.hpp"
 #include "io/thermal_pictures.hpp"
+#include "shared_scratch.hpp"
 #include "tests/solver/box_mesh.hpp"
 
 namespace tsvfield::io {
@@ -26,10 +27,9 @@ namespace {
 constexpr double kLength = 2e-3, kWidth = 1.5e-3;
 
 int mpi_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
+  return testing::world_rank();
 }
+using testing::shared_scratch;
 
 // Two layers, 100 um and 50 um, over 2 mm x 1.5 mm; optionally distorted.
 mesh::LocalMesh layered_box(double distortion) {
@@ -157,16 +157,6 @@ physics::ThermalResults box_results(const mesh::LocalMesh& mesh) {
   results.layers = {die, lid};
   results.solver.method = "cg+column_mg";
   return results;
-}
-
-std::filesystem::path shared_scratch(const std::string& name) {
-  const auto path = std::filesystem::current_path() / ("scratch_mpi_" + name);
-  if (mpi_rank() == 0) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
-  return path;
 }
 
 TEST(ReviewReport, WritesTheReportAndItsPicturesFromEveryRanksCells) {

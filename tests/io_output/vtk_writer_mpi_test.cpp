@@ -31,6 +31,7 @@
 
 #include "io/vtk_writer.hpp"
 #include "scratch_dir.hpp"
+#include "shared_scratch.hpp"
 
 namespace tsvfield::io {
 namespace {
@@ -39,9 +40,7 @@ constexpr double kSpacing = 2.5e-5;  // node spacing of the block (25 um)
 constexpr int kNodesPerSide = 3;     // 3x3x3 nodes, 2x2x2 cells
 
 int mpi_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
+  return testing::world_rank();
 }
 int mpi_size() {
   int size = 1;
@@ -49,16 +48,7 @@ int mpi_size() {
   return size;
 }
 
-// A folder shared by the ranks: rank 0 empties it, the others wait.
-std::filesystem::path shared_scratch(const std::string& name) {
-  const auto path = std::filesystem::current_path() / ("scratch_mpi_" + name);
-  if (mpi_rank() == 0) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
-  return path;
-}
+using testing::shared_scratch;
 
 using NodeIjk = std::array<int, 3>;
 
