@@ -1,5 +1,6 @@
 #include "io/review_report.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,7 +35,10 @@ std::string header(const ReviewRun& run, const ReviewResults& results) {
 std::string files(const ReviewRun& run) {
   std::string md = "## Files of this run\n\n";
   for (const auto& file : run.other_outputs) md += "- `" + file + "`\n";
-  md += "\nOpen the `.pvtu` (or `.pvd`) files in ParaView for the full fields.\n";
+  const bool fields = std::any_of(
+      run.other_outputs.begin(), run.other_outputs.end(),
+      [](const auto& file) { return file.ends_with(".pvtu") || file.ends_with(".pvd"); });
+  if (fields) md += "\nOpen the `.pvtu` (or `.pvd`) files in ParaView for the full fields.\n";
   return md;
 }
 
