@@ -57,6 +57,7 @@ TEST(CaseReader, MinimalCaseGetsDefaults) {
   EXPECT_DOUBLE_EQ(c.mesh.growth, 1.3);
   EXPECT_EQ(c.output.directory, "results");
   EXPECT_TRUE(c.output.vtk);
+  EXPECT_TRUE(c.output.report);
   EXPECT_EQ(c.thermal.analysis.type, physics::ThermalAnalysisType::none);
   EXPECT_TRUE(c.thermal.power.empty());
   EXPECT_TRUE(c.thermal.boundaries.empty());
@@ -455,6 +456,7 @@ output:
   directory: out/run1
   vtk: false
   csv: true
+  report: false
 )");
   EXPECT_EQ(c.mesh.circle_segments, 24);
   EXPECT_NEAR(c.mesh.max_size, 2e-4, 2e-4 * kTol);
@@ -477,6 +479,7 @@ output:
   EXPECT_EQ(a.source.key_path, "analyses.thermal");
   EXPECT_EQ(c.output.directory, "out/run1");
   EXPECT_FALSE(c.output.vtk);
+  EXPECT_FALSE(c.output.report);
 }
 
 TEST(CaseReader, SteadyAnalysisDefaults) {
