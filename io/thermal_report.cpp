@@ -40,6 +40,7 @@ JsonValue stats_json(const physics::TemperatureStats& stats) {
 JsonValue solver_json(const solver::SolveStats& stats) {
   JsonValue value = JsonValue::object();
   value.set("method", stats.method)
+      .set("preconditioner", stats.preconditioner)
       .set("linear_iterations", stats.iterations)
       .set("nonlinear_iterations", stats.nonlinear_iterations)
       .set("time_steps", stats.time_steps)

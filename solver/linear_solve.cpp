@@ -1,6 +1,7 @@
 #include "solver/linear_solve.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "mesh/input_error.hpp"
@@ -38,7 +39,92 @@ std::string describe(const ColumnMultigridSummary& summary) {
   return text;
 }
 
+// What a column-multigrid shell keeps between setups.
+struct ColumnMultigridShell {
+  LineStructure lines;
+  std::string prefix;
+  PC inner = nullptr;  // the PCMG of the last setup
+  std::string description;
+  int builds = 0;
+
+  ~ColumnMultigridShell() {
+    if (inner) PCDestroy(&inner);
+  }
+};
+
+constexpr const char* kShellName = "column multigrid (rebuilt at each setup)";
+
+PetscErrorCode column_multigrid_shell_setup(PC pc) {
+  using ::PetscError;  // PETSc's, for PetscCall / SETERRQ (not solver::PetscError)
+  ColumnMultigridShell* shell = nullptr;
+  PetscCall(PCShellGetContext(pc, &shell));
+  try {
+    Mat operator_matrix = nullptr, preconditioner_matrix = nullptr;
+    TSV_CHECK(PCGetOperators(pc, &operator_matrix, &preconditioner_matrix));
+    MPI_Comm comm = PETSC_COMM_WORLD;
+    TSV_CHECK(PetscObjectGetComm(reinterpret_cast<PetscObject>(pc), &comm));
+    // The previous hierarchy goes before the new one is built (memory).
+    if (shell->inner) TSV_CHECK(PCDestroy(&shell->inner));
+    TSV_CHECK(PCCreate(comm, &shell->inner));
+    PC inner = shell->inner;
+    TSV_CHECK(PCSetOptionsPrefix(inner, shell->prefix.c_str()));
+    TSV_CHECK(PCSetOperators(inner, preconditioner_matrix, preconditioner_matrix));
+    TSV_CHECK(PCSetFromOptions(inner));
+    shell->description = describe(setup_column_multigrid(inner, preconditioner_matrix, shell->lines,
+                                                         column_multigrid_options(shell->prefix)));
+    TSV_CHECK(PCSetUp(inner));
+    ++shell->builds;
+  } catch (const std::exception& error) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "column multigrid setup failed: %s", error.what());
+  }
+  return 0;
+}
+
+PetscErrorCode column_multigrid_shell_apply(PC pc, Vec x, Vec y) {
+  using ::PetscError;  // PETSc's, for PetscCall / SETERRQ (not solver::PetscError)
+  ColumnMultigridShell* shell = nullptr;
+  PetscCall(PCShellGetContext(pc, &shell));
+  PetscCall(PCApply(shell->inner, x, y));
+  return 0;
+}
+
+PetscErrorCode column_multigrid_shell_destroy(PC pc) {
+  using ::PetscError;  // PETSc's, for PetscCall / SETERRQ (not solver::PetscError)
+  ColumnMultigridShell* shell = nullptr;
+  PetscCall(PCShellGetContext(pc, &shell));
+  delete shell;
+  return 0;
+}
+
 }  // namespace
+
+void install_column_multigrid_shell(PC pc, const LineStructure& lines) {
+  const char* prefix = nullptr;
+  TSV_CHECK(PCGetOptionsPrefix(pc, &prefix));
+  auto shell = std::make_unique<ColumnMultigridShell>();
+  shell->lines = lines;
+  shell->prefix = prefix ? prefix : "";
+  TSV_CHECK(PCSetType(pc, PCSHELL));
+  TSV_CHECK(PCShellSetContext(pc, shell.release()));
+  TSV_CHECK(PCShellSetSetUp(pc, column_multigrid_shell_setup));
+  TSV_CHECK(PCShellSetApply(pc, column_multigrid_shell_apply));
+  TSV_CHECK(PCShellSetDestroy(pc, column_multigrid_shell_destroy));
+  TSV_CHECK(PCShellSetName(pc, kShellName));
+}
+
+std::string column_multigrid_shell_description(PC pc) {
+  PetscBool is_shell = PETSC_FALSE;
+  TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCSHELL, &is_shell));
+  if (!is_shell) return "";
+  const char* name = nullptr;
+  TSV_CHECK(PCShellGetName(pc, &name));
+  if (name == nullptr || std::string(name) != kShellName) return "";
+  ColumnMultigridShell* shell = nullptr;
+  TSV_CHECK(PCShellGetContext(pc, &shell));
+  if (shell->builds == 0) return "";
+  return shell->description + "; built " + std::to_string(shell->builds) +
+         (shell->builds == 1 ? " time" : " times");
+}
 
 bool column_multigrid_wanted(const LineStructure& lines, const std::string& prefix) {
   if (lines.footprint_node_count <= 0 || preconditioner_chosen(prefix)) return false;

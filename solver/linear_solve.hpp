@@ -30,6 +30,18 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
                                double relative_tolerance, bool symmetric = true,
                                const LineStructure* lines = nullptr);
 
+// Makes `pc` a PCSHELL that builds the column multigrid (setup_column_multigrid) from
+// its current operator at every PCSetUp, for solvers PETSc drives (TS): KSP sets the
+// PC up again whenever the matrix's values change (a time step with a new shift), and
+// not while they stay the same. The operator must be assembled symmetric positive
+// definite AIJ with the line structure `lines`; the column multigrid reads
+// -<prefix>column_mg_* and -<prefix>mg_coarse_* (prefix: the PC's own).
+void install_column_multigrid_shell(PC pc, const LineStructure& lines);
+
+// The description of the column multigrid a shell of install_column_multigrid_shell
+// last built ("" before its first setup, or when `pc` is not such a shell).
+std::string column_multigrid_shell_description(PC pc);
+
 // Whether to use the column multigrid: on an extruded mesh (`lines` not empty),
 // unless -<prefix>column_mg false or -<prefix>pc_type chooses another preconditioner.
 // The default because it solves the stacks of cases/ in 0.5-0.7x BoomerAMG's time at

@@ -3,13 +3,15 @@
 // stack meshed by the real mesher (O-grids with 0.5 um liner rings, copper bumps in underfill, a
 // thin TIM under a copper lid) it must give BoomerAMG's temperatures, close the heat balance, and
 // keep its iteration count as the footprint grows; on stretched background cells under a thick lid
-// (the flagship case's shape) it must converge as fast as on the TSV stack. Runs at 1 and 2 ranks.
+// (the flagship case's shape) it must converge as fast as on the TSV stack; linear transients take
+// it too and match BoomerAMG. Runs at 1 and 2 ranks.
 #include <gtest/gtest.h>
 #include <petscsys.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -207,6 +209,52 @@ TEST(ColumnMultigrid, SameTemperaturesAsBoomerAmgOnATsvStack) {
   EXPECT_EQ(chosen.method, "cg+hypre");  // an explicit pc_type wins
   // Both solve to 1e-10 relative residual: the temperatures agree far below a mK.
   EXPECT_NEAR(column.t_max_K, amg.t_max_K, 1e-6 * (amg.t_max_K - 318.15));
+  EXPECT_LT(column.heat_balance, 1e-6);
+}
+
+// Linear transients: each step solves shift * C + K, symmetric positive definite like
+// K, with the column multigrid too (built again whenever the shift changes).
+ThermalSpec transient_heat(const mesh::StackSpec& stack, bool adaptive) {
+  ThermalSpec spec = heated_and_cooled(stack);
+  spec.analysis.type = ThermalAnalysisType::transient;
+  spec.analysis.initial_temperature_K = 318.15;
+  spec.analysis.end_time = 5e-3;
+  spec.analysis.time_step = 1e-3;
+  spec.analysis.scheme = TimeScheme::bdf2;
+  spec.analysis.adaptive = adaptive;
+  return spec;
+}
+
+// "...; built N times" at the end of the shell's description: N.
+int builds(const std::string& preconditioner) {
+  const auto at = preconditioner.rfind("built ");
+  return at == std::string::npos ? 0 : std::atoi(preconditioner.c_str() + at + 6);
+}
+
+TEST(ColumnMultigrid, LinearTransientsTakeItAndMatchBoomerAmg) {
+  const mesh::StackSpec stack = two_die_stack(4);
+  const Outcome column =
+      solve_stack(stack, {}, transient_heat(stack, false), "BDF2, 5 steps", "cmg_bdf_", {});
+  const Outcome amg = solve_stack(stack, {}, transient_heat(stack, false), "BDF2, 5 steps",
+                                  "cmg_bdf_off_", {"-cmg_bdf_off_column_mg", "false"});
+  EXPECT_EQ(column.method, "bdf+column_mg");
+  EXPECT_EQ(amg.method, "bdf");
+  EXPECT_NE(column.preconditioner.find("column multigrid"), std::string::npos);
+  // A fixed step: built for the first (backward Euler) step, for BDF2's shift and for
+  // a last step that rounding made a little shorter, not at every step.
+  EXPECT_GE(builds(column.preconditioner), 1);
+  EXPECT_LT(builds(column.preconditioner), 5);
+  EXPECT_GT(amg.t_max_K - 318.15, 0.1);  // the dies heat up: the comparison means something
+  EXPECT_NEAR(column.t_max_K, amg.t_max_K, 1e-8 * amg.t_max_K);
+  EXPECT_LT(column.heat_balance, 1e-6);
+}
+
+TEST(ColumnMultigrid, AdaptiveStepsBuildItAgainForEachNewShift) {
+  const mesh::StackSpec stack = two_die_stack(4);
+  const Outcome column =
+      solve_stack(stack, {}, transient_heat(stack, true), "adaptive BDF2", "cmg_adapt_", {});
+  EXPECT_EQ(column.method, "bdf+column_mg");
+  EXPECT_GE(builds(column.preconditioner), 2) << column.preconditioner;
   EXPECT_LT(column.heat_balance, 1e-6);
 }
 
