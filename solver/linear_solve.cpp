@@ -59,8 +59,8 @@ PetscErrorCode column_multigrid_shell_setup(PC pc) {
   ColumnMultigridShell* shell = nullptr;
   PetscCall(PCShellGetContext(pc, &shell));
   try {
-    Mat operator_matrix = nullptr, preconditioner_matrix = nullptr;
-    TSV_CHECK(PCGetOperators(pc, &operator_matrix, &preconditioner_matrix));
+    Mat preconditioner_matrix = nullptr;
+    TSV_CHECK(PCGetOperators(pc, nullptr, &preconditioner_matrix));
     MPI_Comm comm = PETSC_COMM_WORLD;
     TSV_CHECK(PetscObjectGetComm(reinterpret_cast<PetscObject>(pc), &comm));
     // The previous hierarchy goes before the new one is built (memory).
@@ -105,10 +105,11 @@ void install_column_multigrid_shell(PC pc, const LineStructure& lines) {
   shell->lines = lines;
   shell->prefix = prefix ? prefix : "";
   TSV_CHECK(PCSetType(pc, PCSHELL));
+  // The PC owns the context from here: its destroy callback deletes it.
+  TSV_CHECK(PCShellSetDestroy(pc, column_multigrid_shell_destroy));
   TSV_CHECK(PCShellSetContext(pc, shell.release()));
   TSV_CHECK(PCShellSetSetUp(pc, column_multigrid_shell_setup));
   TSV_CHECK(PCShellSetApply(pc, column_multigrid_shell_apply));
-  TSV_CHECK(PCShellSetDestroy(pc, column_multigrid_shell_destroy));
   TSV_CHECK(PCShellSetName(pc, kShellName));
 }
 
