@@ -60,27 +60,6 @@ void print_skin_depth(std::ostream& out, const physics::SectionResult& section, 
         resolved_to / kGiga, top_Hz / kGiga, section.rlgc.layer.c_str());
 }
 
-// Indices of the sweep points the RLGC table shows: first, last and the points
-// nearest to each report frequency, ascending, each once.
-std::vector<std::size_t> table_frequency_indices(const physics::SignalIntegrityResults& results) {
-  const std::vector<double>& frequencies = results.frequencies_Hz;
-  std::vector<std::size_t> indices;
-  if (frequencies.empty()) return indices;
-  indices.push_back(0);
-  indices.push_back(frequencies.size() - 1);
-  for (const auto& figures : results.report) {
-    std::size_t nearest = 0;
-    for (std::size_t k = 1; k < frequencies.size(); ++k)
-      if (std::fabs(frequencies[k] - figures.frequency_Hz) <
-          std::fabs(frequencies[nearest] - figures.frequency_Hz))
-        nearest = k;
-    indices.push_back(nearest);
-  }
-  std::sort(indices.begin(), indices.end());
-  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  return indices;
-}
-
 // (row, column) pairs shown: every diagonal entry and the first off-diagonal.
 std::vector<std::pair<int, int>> table_entries(int conductors) {
   std::vector<std::pair<int, int>> entries;
@@ -258,6 +237,25 @@ JsonValue report_json(const physics::SignalIntegrityResults& results) {
 }
 
 }  // namespace
+
+std::vector<std::size_t> table_frequency_indices(const physics::SignalIntegrityResults& results) {
+  const std::vector<double>& frequencies = results.frequencies_Hz;
+  std::vector<std::size_t> indices;
+  if (frequencies.empty()) return indices;
+  indices.push_back(0);
+  indices.push_back(frequencies.size() - 1);
+  for (const auto& figures : results.report) {
+    std::size_t nearest = 0;
+    for (std::size_t k = 1; k < frequencies.size(); ++k)
+      if (std::fabs(frequencies[k] - figures.frequency_Hz) <
+          std::fabs(frequencies[nearest] - figures.frequency_Hz))
+        nearest = k;
+    indices.push_back(nearest);
+  }
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  return indices;
+}
 
 double magnitude_dB(std::complex<double> value) {
   const double magnitude = std::abs(value);

@@ -39,6 +39,11 @@ double phase_deg(std::complex<double> value);
 // passivity and reciprocity of the S-matrices (a WARNING line when either fails).
 void print_si_report(std::ostream& out, const physics::SignalIntegrityResults& results);
 
+// Indices of the sweep points the RLGC tables show (printed and in the review
+// report): the first, the last and the points nearest to each report frequency,
+// ascending, each once.
+std::vector<std::size_t> table_frequency_indices(const physics::SignalIntegrityResults& results);
+
 // "si_rlgc_<layer>.csv": one row per frequency and matrix entry (every i, j):
 // frequency_Hz, row, column (signal names), R_ohm_per_m, L_H_per_m, G_S_per_m,
 // C_F_per_m.

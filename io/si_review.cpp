@@ -13,14 +13,6 @@ namespace {
 
 constexpr int kChartWidth = 720, kChartHeight = 300;
 
-// The sweep point nearest to `frequency`.
-std::size_t nearest(const std::vector<double>& frequencies, double frequency) {
-  std::size_t best = 0;
-  for (std::size_t k = 1; k < frequencies.size(); ++k)
-    if (std::abs(frequencies[k] - frequency) < std::abs(frequencies[best] - frequency)) best = k;
-  return best;
-}
-
 std::vector<double> report_frequencies(const physics::SignalIntegrityResults& results) {
   std::vector<double> frequencies;
   for (const auto& figures : results.report)
@@ -92,7 +84,8 @@ std::string figures_table(const physics::SignalIntegrityResults& results) {
 }
 
 // The first signal's own R, L, G, C (and its coupling to the second) per section at
-// the report frequencies.
+// the sweep points the printed report shows (first, last, nearest the report
+// frequencies).
 std::string rlgc_table(const physics::SignalIntegrityResults& results) {
   const bool coupled = results.signal_names.size() > 1;
   std::string md =
@@ -100,9 +93,9 @@ std::string rlgc_table(const physics::SignalIntegrityResults& results) {
       "C11 (fF/mm) |";
   md += coupled ? " L12 (pH/mm) | C12 (fF/mm) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
                 : "\n|---|---:|---:|---:|---:|---:|\n";
+  const std::vector<std::size_t> indices = table_frequency_indices(results);
   for (const auto& section : results.sections) {
-    for (double frequency : report_frequencies(results)) {
-      const std::size_t k = nearest(section.rlgc.frequencies_Hz, frequency);
+    for (const std::size_t k : indices) {
       const physics::RlgcMatrices& m = section.rlgc.rlgc[k];
       // Per metre to per millimetre.
       md += "| " + section.rlgc.layer +

@@ -8,8 +8,6 @@
 namespace tsvfield::io {
 namespace {
 
-constexpr double kCelsiusOffset = 273.15;
-
 const mesh::LayerInstance* find_layer(const mesh::StackGeometry& geometry,
                                       const std::string& name) {
   int index = geometry.layer_index(name);

@@ -11,6 +11,8 @@
 
 namespace tsvfield::io {
 
+inline constexpr double kCelsiusOffset = 273.15;  // 0 degC in K
+
 // Whether the layer named `name` is a die: a layer of kind die or interposer (not a
 // side-by-side group's fill).
 bool is_die(const mesh::StackGeometry& geometry, const std::string& name);

@@ -16,7 +16,6 @@
 namespace tsvfield::io {
 namespace {
 
-constexpr double kCelsiusOffset = 273.15;
 // Below this the hottest die is cryogenic: degrees Celsius say nothing useful, and
 // the temperatures get two more decimals (rises of millikelvins matter there).
 constexpr double kWarmAbove_K = 200;
