@@ -545,12 +545,18 @@ double nonzeros(Mat a) {
   return info.nz_used;
 }
 
-// Returns whether the pre-smoother leaves the level's residual.
-bool configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines, int sweeps,
-                         bool residual_from_sweep) {
-  auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines));
-  const bool sweep_residual =
-      residual_from_sweep && sweeps == 1 && install_line_residual(pc, petsc_level, a, smoother);
+struct LevelSmoother {
+  std::shared_ptr<const ColumnSmoother> smoother;
+  bool sweep_residual = false;  // the pre-smoother leaves the level's residual
+};
+
+LevelSmoother configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines,
+                                  const ColumnMultigridOptions& options) {
+  const int sweeps = options.smoothing_sweeps;
+  auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines),
+                                                   ColumnSmootherOptions{options.row_patterns});
+  const bool sweep_residual = options.residual_from_sweep && sweeps == 1 &&
+                              install_line_residual(pc, petsc_level, a, smoother);
   KSP down = nullptr, up = nullptr;
   TSV_CHECK(PCMGGetSmootherDown(pc, petsc_level, &down));
   TSV_CHECK(PCMGGetSmootherUp(pc, petsc_level, &up));
@@ -569,7 +575,7 @@ bool configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lin
     TSV_CHECK(KSPGetPC(ksp, &smoother_pc));
     install_column_smoother(smoother_pc, smoother, direction);
   }
-  return sweep_residual;
+  return {smoother, sweep_residual};
 }
 
 // The coarsest level keeps every TSV core apart (see assemble_couplings), so it can
@@ -630,6 +636,9 @@ ColumnMultigridOptions column_multigrid_options(const std::string& prefix) {
       static_cast<int>(integer_option(prefix, "-column_mg_sweeps", options.smoothing_sweeps));
   options.residual_from_sweep =
       bool_option(prefix, "-column_mg_sweep_residual", options.residual_from_sweep);
+  options.row_patterns = bool_option(prefix, "-column_mg_row_patterns", options.row_patterns);
+  options.pattern_product =
+      bool_option(prefix, "-column_mg_pattern_product", options.pattern_product);
   options.coarse_strength_threshold =
       real_option(prefix, "-column_mg_coarse_threshold", options.coarse_strength_threshold);
   options.follower_row_fraction =
@@ -710,9 +719,13 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
       configure_coarse_solve(pc, level_matrix, options.largest_factored_coarse_rows);
     } else {
       ScopedLogStage stage("column_mg: line factors");
-      if (configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines,
-                              options.smoothing_sweeps, options.residual_from_sweep))
-        ++summary.levels_with_sweep_residual;
+      const LevelSmoother level =
+          configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines, options);
+      if (level.sweep_residual) ++summary.levels_with_sweep_residual;
+      if (l == 0) {
+        summary.finest_smoother = level.smoother;
+        summary.finest_row_patterns = level.smoother->pattern_count();
+      }
       TSV_CHECK(PCMGSetInterpolation(pc, petsc_level, prolongators[l]));
     }
   }

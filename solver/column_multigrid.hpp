@@ -19,9 +19,11 @@
 #include <petscksp.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "solver/column_smoother.hpp"
 #include "solver/footprint_aggregation.hpp"
 #include "solver/line_transfer.hpp"
 
@@ -50,12 +52,18 @@ struct ColumnMultigridOptions {
   // A row whose in-plane couplings are all below this fraction of its diagonal (it
   // follows its line in the smoother) has no say in the strength of its line's couplings.
   double follower_row_fraction = 0.01;
+  // The sweeps (and CG's product, see ColumnMultigridSummary::finest_smoother) read each
+  // level's columns as shared row patterns (ColumnSmootherOptions::row_patterns).
+  bool row_patterns = true;
+  // With row_patterns, solve_linear_system's CG multiplies by the fine matrix through
+  // the finest smoother's patterns (smoother_product_matrix) instead of MatMult on AIJ.
+  bool pattern_product = true;
   AggregationOptions aggregation;
 };
 
 // Reads "-<prefix>column_mg_*" options over the defaults: levels, coarsest_nodes,
 // coarse_factor_rows, sweeps, sweep_residual, threshold, coarse_threshold,
-// follower_fraction, smooth_prolongator, drop_tolerance.
+// follower_fraction, smooth_prolongator, drop_tolerance, row_patterns, pattern_product.
 ColumnMultigridOptions column_multigrid_options(const std::string& prefix);
 
 struct ColumnMultigridSummary {
@@ -64,6 +72,10 @@ struct ColumnMultigridSummary {
   std::vector<std::int32_t> level_lines;  // footprint nodes (lines) per level
   double operator_complexity = 0;         // nonzeros of all levels / the fine matrix's
   int levels_with_sweep_residual = 0;     // levels whose residual the pre-smoother leaves
+  std::int64_t finest_row_patterns = 0;   // distinct row patterns of the finest level (0: off)
+  // The finest level's smoother: its multiply() is the product with the fine matrix that
+  // reads what the sweeps read (smoother_product_matrix makes CG's operator of it).
+  std::shared_ptr<const ColumnSmoother> finest_smoother;
 };
 
 // Makes `pc` (whose operator is `a`, an assembled symmetric positive definite AIJ

@@ -17,6 +17,7 @@
 
 #include "solver/aij_blocks.hpp"
 #include "solver/petsc_handles.hpp"
+#include "solver/row_patterns.hpp"
 
 namespace tsvfield::solver {
 namespace {
@@ -75,9 +76,10 @@ inline void solve_tridiagonal(const double* band, int length, double* rhs) {
 // gained less.
 class StreamPrefetch {
  public:
-  StreamPrefetch(const SeqRows& block, bool backward)
+  // With shared row patterns the sweep reads no column array: values only.
+  StreamPrefetch(const SeqRows& block, bool backward, bool read_columns)
       : values_(block.values()),
-        columns_(block.columns()),
+        columns_(read_columns ? block.columns() : nullptr),
         size_(block.rows() > 0 ? block.end(block.rows() - 1) : 0),
         next_(backward ? size_ : 0) {}
 
@@ -101,7 +103,7 @@ class StreamPrefetch {
   // mask gives the remainder).
   void touch(PetscInt k) const {
     __builtin_prefetch(values_ + k);
-    if ((k & (kColumnsPerLine - 1)) < kValuesPerLine) __builtin_prefetch(columns_ + k);
+    if (columns_ && (k & (kColumnsPerLine - 1)) < kValuesPerLine) __builtin_prefetch(columns_ + k);
   }
 
   const PetscScalar* values_;
@@ -168,8 +170,14 @@ struct ColumnSmoother::Data {
   // the first such line while the messages travel, and waits for them only there.
   std::vector<char> on_rank_boundary;
   std::int64_t global_line_count = 0;
+  std::int64_t global_pattern_count = 0;
+  std::vector<PetscInt> off_block_rows;  // owned rows with off-block entries
   int global_max_bandwidth = 0;
   mutable std::vector<double> line_residual;  // scratch, longest line (no per-sweep allocation)
+  // The diagonal block's columns as shared relative patterns (solver/row_patterns), read
+  // by the sweeps and multiply() instead of the block's column array; empty when off.
+  RowPatterns patterns;
+  bool use_patterns = false;
 
   // When the rank's lines are runs of consecutive rows in row order (the mesher's
   // numbering and the coarse levels'), a row's sorted columns in the diagonal block are
@@ -216,6 +224,7 @@ struct ColumnSmoother::Data {
                     const std::vector<std::int32_t>& position);
   void build_ghost_gather(const PetscInt* ghost_columns);
   void mark_rank_boundary_lines();
+  void list_off_block_rows();
   void find_own_line_begins();
   void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
                   PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
@@ -223,6 +232,14 @@ struct ColumnSmoother::Data {
   void solve_line(std::size_t line, double* rhs) const;
   void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
   void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
+  // Row i of the diagonal block, entries begin .. end - 1, times x.
+  double diagonal_row_dot(const SeqRows& diagonal, PetscInt i, PetscInt begin, PetscInt end,
+                          const PetscScalar* x) const {
+    if (!use_patterns) return row_dot(diagonal.values(), diagonal.columns(), begin, end, x);
+    return relative_row_dot(diagonal.values() + begin,
+                            patterns.relative_columns(i) + (begin - diagonal.begin(i)), end - begin,
+                            x + i);
+  }
   void subtract_off_rank_couplings(Vec x, Vec r) const;
 };
 
@@ -446,7 +463,7 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
     const PetscInt end =
         earlier_lines_only ? own_line_begin[static_cast<std::size_t>(i)] : d_start[i + 1];
     double sum = PetscRealPart(b_data[i]);
-    sum -= row_dot(d_values, d_columns, d_start[i], end, x_data);
+    sum -= diagonal_row_dot(diagonal, i, d_start[i], end, x_data);
     if (off) sum -= row_dot(off->values(), off->columns(), off->begin(i), off->end(i), ghosts);
     residual[p] = sum;
   }
@@ -457,8 +474,14 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
     const PetscInt i = line_rows[p];
     r_data[i] = 0;  // no later line has reached it yet
     const double x_i = PetscRealPart(x_data[i]);
-    const PetscInt end = own_line_begin[static_cast<std::size_t>(i)];
-    for (PetscInt k = d_start[i]; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
+    const PetscInt begin = d_start[i], end = own_line_begin[static_cast<std::size_t>(i)];
+    if (use_patterns) {
+      const std::int32_t* relative = patterns.relative_columns(i);
+      PetscScalar* r_at_row = r_data + i;
+      for (PetscInt k = begin; k < end; ++k) r_at_row[relative[k - begin]] -= d_values[k] * x_i;
+    } else {
+      for (PetscInt k = begin; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
+    }
   }
 }
 
@@ -495,7 +518,7 @@ void ColumnSmoother::Data::sweep_lines(Vec b, Vec x, bool backward, bool from_ze
     gathering = true;
   }
   const MPI_Comm comm = comm_of(matrix);
-  StreamPrefetch prefetch(diagonal, backward);
+  StreamPrefetch prefetch(diagonal, backward, !use_patterns);
   const std::size_t lines = layout.start.size() - 1;
   for (std::size_t step = 0; step < lines; ++step) {
     const std::size_t line = backward ? lines - 1 - step : step;
@@ -531,6 +554,14 @@ void ColumnSmoother::Data::subtract_off_rank_couplings(Vec x, Vec r) const {
   }
 }
 
+void ColumnSmoother::Data::list_off_block_rows() {
+  off_block_rows.clear();
+  if (!off_block) return;
+  const SeqRows off(off_block);
+  for (PetscInt i = 0; i < owned_rows; ++i)
+    if (off.end(i) > off.begin(i)) off_block_rows.push_back(i);
+}
+
 // Whether this rank's lines are runs of consecutive rows in row order; if so, fills
 // own_line_begin from the sorted columns of each row.
 void ColumnSmoother::Data::find_own_line_begins() {
@@ -549,7 +580,8 @@ void ColumnSmoother::Data::find_own_line_begins() {
   }
 }
 
-ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_unique<Data>()) {
+ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout, ColumnSmootherOptions options)
+    : data_(std::make_unique<Data>()) {
   Data& d = *data_;
   d.matrix = a;
   d.layout = std::move(layout);
@@ -575,6 +607,10 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
     d.check_layout();
     d.find_own_line_begins();
     d.index_and_factor_lines();
+    if (options.row_patterns) {
+      d.patterns = row_patterns(SeqRows(d.diagonal_block));
+      d.use_patterns = true;
+    }
   } catch (const std::invalid_argument& error) {
     local_error = error.what();
   }
@@ -587,6 +623,7 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
                                                "layout or one of its line blocks");
   if (d.off_block) d.build_ghost_gather(ghost_columns);
   d.mark_rank_boundary_lines();
+  d.list_off_block_rows();
   // The residual a sweep leaves needs every rank's rows in line order: it is collective.
   int local_follow = d.rank_lines_follow_rows ? 1 : 0, all_follow = 0;
   if (MPI_Allreduce(&local_follow, &all_follow, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
@@ -595,11 +632,15 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout) : data_(std::make_uniqu
 
   // Collective totals for reporting, so every rank answers the same.
   auto local_lines = static_cast<std::int64_t>(d.layout.start.size() - 1);
+  auto local_patterns = static_cast<std::int64_t>(d.patterns.pattern_count());
   int local_max = 0;
   for (int b : d.bandwidth) local_max = std::max(local_max, b);
   if (MPI_Allreduce(&local_lines, &d.global_line_count, 1, MPI_INT64_T, MPI_SUM, comm) !=
           MPI_SUCCESS ||
-      MPI_Allreduce(&local_max, &d.global_max_bandwidth, 1, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+      MPI_Allreduce(&local_max, &d.global_max_bandwidth, 1, MPI_INT, MPI_MAX, comm) !=
+          MPI_SUCCESS ||
+      MPI_Allreduce(&local_patterns, &d.global_pattern_count, 1, MPI_INT64_T, MPI_SUM, comm) !=
+          MPI_SUCCESS)
     throw PetscError("ColumnSmoother: MPI_Allreduce of the line statistics failed");
 }
 
@@ -665,6 +706,45 @@ bool ColumnSmoother::holds_residual(Vec b, Vec x, Vec r) const {
   if (MPI_Allreduce(&local_holds, &all_hold, 1, MPI_INT, MPI_MIN, comm_of(d.matrix)) != MPI_SUCCESS)
     throw PetscError("ColumnSmoother: MPI_Allreduce of the residual check failed");
   return all_hold == 1;
+}
+
+// Rows of the diagonal block in order while the gather of x travels, turning MPI's
+// progress engine now and then (see sweep_lines), then the off-block rows.
+void ColumnSmoother::multiply(Vec x, Vec y) const {
+  const Data& d = *data_;
+  ScopedLogEvent event("ColumnProduct");
+  if (d.off_block)
+    TSV_CHECK(VecScatterBegin(d.gather, x, d.ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+  {
+    const SeqRows diagonal(d.diagonal_block);
+    const ConstVecArray x_values(x);
+    VecArray y_values(y);
+    const MPI_Comm comm = comm_of(d.matrix);
+    // A turn costs microseconds: enough of them to move the gather's messages early in
+    // the pass, not one every few thousand rows of it.
+    constexpr PetscInt kRowsPerProgressTurn = 1024, kProgressTurns = 16;
+    const PetscInt last_turn_row = d.off_block ? kRowsPerProgressTurn * kProgressTurns : 0;
+    for (PetscInt i = 0; i < d.owned_rows; ++i) {
+      if (i < last_turn_row && i % kRowsPerProgressTurn == 0) turn_mpi_progress(comm);
+      y_values[i] =
+          d.diagonal_row_dot(diagonal, i, diagonal.begin(i), diagonal.end(i), x_values.data());
+    }
+  }
+  if (!d.off_block) return;
+  TSV_CHECK(VecScatterEnd(d.gather, x, d.ghost_values, INSERT_VALUES, SCATTER_FORWARD));
+  const SeqRows off(d.off_block);
+  const ConstVecArray ghosts(d.ghost_values);
+  VecArray y_values(y);
+  for (const PetscInt i : d.off_block_rows)
+    y_values[i] += row_dot(off.values(), off.columns(), off.begin(i), off.end(i), ghosts.data());
+}
+
+bool ColumnSmoother::uses_row_patterns() const {
+  return data_->use_patterns;
+}
+
+std::int64_t ColumnSmoother::pattern_count() const {
+  return data_->global_pattern_count;
 }
 
 std::int64_t ColumnSmoother::line_count() const {
@@ -768,9 +848,45 @@ PetscErrorCode destroy_residual_context(void* context) {
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode smoother_product(Mat a, Vec x, Vec y) {
+  PetscFunctionBeginUser;
+  void* context = nullptr;
+  PetscCall(MatShellGetContext(a, &context));
+  try {
+    static_cast<const std::shared_ptr<const ColumnSmoother>*>(context)->get()->multiply(x, y);
+  } catch (const std::exception& error) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", error.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode destroy_product_context(void* context) {
+  PetscFunctionBeginUser;
+  delete static_cast<std::shared_ptr<const ColumnSmoother>*>(context);
+  PetscFunctionReturn(0);
+}
+
 }  // namespace
 
 namespace tsvfield::solver {
+
+MatHandle smoother_product_matrix(std::shared_ptr<const ColumnSmoother> smoother, Mat a) {
+  if (!smoother) throw std::invalid_argument("smoother_product_matrix: no smoother");
+  PetscInt local_rows = 0, local_columns = 0, rows = 0, columns = 0;
+  TSV_CHECK(MatGetLocalSize(a, &local_rows, &local_columns));
+  TSV_CHECK(MatGetSize(a, &rows, &columns));
+  auto context = std::make_unique<std::shared_ptr<const ColumnSmoother>>(std::move(smoother));
+  MatHandle product;
+  TSV_CHECK(MatCreateShell(comm_of(a), local_rows, local_columns, rows, columns, context.get(),
+                           product.out()));
+  TSV_CHECK(MatShellSetContextDestroy(product, destroy_product_context));
+  context.release();  // owned by the matrix from here on
+  TSV_CHECK(MatShellSetOperation(product, MATOP_MULT,
+                                 reinterpret_cast<void (*)(void)>(smoother_product)));
+  TSV_CHECK(MatSetOption(product, MAT_SYMMETRIC, PETSC_TRUE));
+  TSV_CHECK(MatSetOption(product, MAT_SPD, PETSC_TRUE));
+  return product;
+}
 
 bool install_line_residual(PC mg_pc, PetscInt level, Mat a,
                            const std::shared_ptr<ColumnSmoother>& smoother) {

@@ -32,6 +32,9 @@ std::string describe(const ColumnMultigridSummary& summary) {
   char complexity[32];
   std::snprintf(complexity, sizeof complexity, "%.2f", summary.operator_complexity);
   text += std::string("), operator complexity ") + complexity;
+  if (summary.finest_row_patterns > 0)
+    text += ", finest level read through " + std::to_string(summary.finest_row_patterns) +
+            " shared row patterns";
   if (summary.levels_with_sweep_residual > 0)
     text += ", residual from the pre-smoother on " +
             std::to_string(summary.levels_with_sweep_residual) + " of " +
@@ -177,13 +180,25 @@ SolveStats solve_linear_system(Mat a, Vec b, Vec x, const std::string& prefix,
   if (is_cg && !norm_set) TSV_CHECK(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
 
   SolveStats stats;
+  MatHandle product;  // CG's operator when the column multigrid provides one
   PetscLogDouble start = 0, middle = 0, end = 0;
   TSV_CHECK(PetscTime(&start));
   {
     ScopedLogStage stage("setup");
     if (lines) {
-      stats.preconditioner =
-          describe(setup_column_multigrid(pc, a, *lines, column_multigrid_options(prefix)));
+      const ColumnMultigridOptions options = column_multigrid_options(prefix);
+      const ColumnMultigridSummary summary = setup_column_multigrid(pc, a, *lines, options);
+      stats.preconditioner = describe(summary);
+      // CG's products read the fine matrix as the sweeps do (row patterns, no column
+      // array); the preconditioner keeps `a`.
+      if (options.pattern_product && summary.finest_smoother &&
+          summary.finest_smoother->uses_row_patterns()) {
+        product = smoother_product_matrix(summary.finest_smoother, a);
+        TSV_CHECK(KSPSetOperators(ksp, product, a));
+        // PCMG takes its finest level's operator from Amat by default, which would
+        // replace `a` there and with it the residual the pre-smoother leaves.
+        TSV_CHECK(PCSetUseAmat(pc, PETSC_FALSE));
+      }
     }
     TSV_CHECK(KSPSetUp(ksp));
   }

@@ -282,6 +282,25 @@ TEST(ColumnMultigrid, ResidualFromThePreSmootherChangesNothingButTheCost) {
   EXPECT_NEAR(two_sweeps.t_max_K, from_matrix.t_max_K, 1e-6 * (from_matrix.t_max_K - 318.15));
 }
 
+// The row patterns change how the finest matrix is read, not what is computed: the
+// sweeps give the same bits, CG's product differs from MatMult's by rounding only.
+TEST(ColumnMultigrid, RowPatternsChangeNothingButTheMemoryTraffic) {
+  const Outcome patterns = solve(4, "cmg_patterns_", {});
+  const Outcome sweeps_only =
+      solve(4, "cmg_sweep_patterns_", {"-cmg_sweep_patterns_column_mg_pattern_product", "false"});
+  const Outcome columns =
+      solve(4, "cmg_columns_", {"-cmg_columns_column_mg_row_patterns", "false"});
+  EXPECT_NE(patterns.preconditioner.find("shared row patterns"), std::string::npos)
+      << patterns.preconditioner;
+  EXPECT_EQ(columns.preconditioner.find("row patterns"), std::string::npos)
+      << columns.preconditioner;
+  EXPECT_EQ(sweeps_only.iterations, columns.iterations);
+  EXPECT_EQ(sweeps_only.t_max_K, columns.t_max_K);  // same operations throughout
+  EXPECT_EQ(patterns.iterations, columns.iterations);
+  EXPECT_NEAR(patterns.t_max_K, columns.t_max_K, 1e-10 * (columns.t_max_K - 318.15));
+  EXPECT_LT(patterns.heat_balance, 1e-6);
+}
+
 // The steady linear system handed to ThermalSolveOptions::after_steady_linear_solve
 // (bench_thermal -bench_variants solves it again under other settings) is the one
 // solved: solved again under the same settings, it takes the same iterations.
