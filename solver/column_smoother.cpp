@@ -608,6 +608,7 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout, ColumnSmootherOptions o
     d.find_own_line_begins();
     d.index_and_factor_lines();
     if (options.row_patterns) {
+      ScopedLogEvent event("ColumnRowPatterns");
       d.patterns = row_patterns(SeqRows(d.diagonal_block));
       d.use_patterns = true;
     }
