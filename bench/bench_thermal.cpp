@@ -34,11 +34,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <new>
+#include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -229,6 +232,54 @@ double fresh_memory_rate(MPI_Comm comm) {
   return rate;
 }
 
+// The host's memory bandwidth now: the best of 5 STREAM-style triads a = b + s c over
+// three 32 MiB arrays per rank, every rank at once, in bytes per second per rank (the
+// slowest rank's). The solve streams its matrices and is bound by this, and on a shared
+// virtual machine it changes by up to two times within an hour: printed before and
+// after every run, it tells a slow host from a slow solver.
+double memory_bandwidth(MPI_Comm comm) {
+  constexpr std::size_t kLength = std::size_t{4} << 20;  // doubles per array
+  std::vector<double> a(kLength, 0.0), b(kLength, 1.0), c(kLength, 2.0);
+  double best = 1e30;
+  for (int repetition = 0; repetition < 5; ++repetition) {
+    MPI_Barrier(comm);
+    const double start = MPI_Wtime();
+    const double scale = 0.5 + repetition;
+    for (std::size_t i = 0; i < kLength; ++i) a[i] = b[i] + scale * c[i];
+    best = std::min(best, MPI_Wtime() - start);
+  }
+  // Read the result, so that the loops cannot be left out.
+  double rate = a[kLength / 2] > 0 ? 3.0 * sizeof(double) * kLength / std::max(1e-9, best) : 0.0;
+  MPI_Allreduce(MPI_IN_PLACE, &rate, 1, MPI_DOUBLE, MPI_MIN, comm);
+  return rate;
+}
+
+// The host's memory latency now: nanoseconds per step of a pointer chase through one
+// random cycle over 64 MiB per rank, every rank at once (the slowest rank's). The line
+// sweeps gather their neighbours' values and wait on memory as much as they stream it;
+// on this virtual machine, hours when the solve took 1.8 times as long showed the
+// triad above at its usual rate.
+double memory_latency(MPI_Comm comm) {
+  constexpr std::uint32_t kEntries = std::uint32_t{16} << 20;  // 64 MiB of indices
+  constexpr std::uint32_t kSteps = std::uint32_t{4} << 20;
+  std::vector<std::uint32_t> next(kEntries);
+  std::iota(next.begin(), next.end(), 0u);
+  // Sattolo's shuffle: one cycle through every entry, so the chase never settles in cache.
+  std::mt19937 random(12345);
+  for (std::uint32_t i = kEntries - 1; i > 0; --i) {
+    std::uniform_int_distribution<std::uint32_t> pick(0, i - 1);
+    std::swap(next[i], next[pick(random)]);
+  }
+  MPI_Barrier(comm);
+  const double start = MPI_Wtime();
+  std::uint32_t at = 0;
+  for (std::uint32_t step = 0; step < kSteps; ++step) at = next[at];
+  double latency = (MPI_Wtime() - start) / kSteps * 1e9;
+  if (at == kEntries) latency = 0;  // never true: keeps the chase from being left out
+  MPI_Allreduce(MPI_IN_PLACE, &latency, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return latency;
+}
+
 struct Measurement {
   int ranks = 1, tsv_count = 0;
   long long unknowns = 0, cells = 0;
@@ -241,6 +292,8 @@ struct Measurement {
   std::string preconditioner;
   double bytes_per_unknown = 0;  // max over ranks of peak RSS / owned unknowns
   double heat_balance_error = 0, t_max_K = 0;
+  double bandwidth_before = 0, bandwidth_after = 0;  // memory_bandwidth, bytes/s per rank
+  double latency_before = 0, latency_after = 0;      // memory_latency, ns
   struct Variant {
     std::string options;               // the -variant<k>_ options given
     std::vector<double> setup, solve;  // seconds per round, max over ranks
@@ -306,6 +359,8 @@ Measurement run(double target_unknowns, MPI_Comm comm, int variant_count, int ro
   const physics::MaterialLibrary materials = physics::MaterialLibrary::builtin();
   const double post_before = stage_seconds("postprocess");
   const double assembly_before = stage_seconds("assembly");
+  m.bandwidth_before = memory_bandwidth(comm);
+  m.latency_before = memory_latency(comm);
 
   MPI_Barrier(comm);
   const double cpu_start = cpu_seconds();
@@ -329,6 +384,8 @@ Measurement run(double target_unknowns, MPI_Comm comm, int variant_count, int ro
       generated.mesh, materials, spec, stack_regions(generated.geometry), comm, solve_options);
   const double end = MPI_Wtime() - variant_seconds;
   const double cpu_used = cpu_seconds() - cpu_start - variant_cpu;
+  m.bandwidth_after = memory_bandwidth(comm);
+  m.latency_after = memory_latency(comm);
 
   const double post = stage_seconds("postprocess") - post_before;
   const double assembly_stage = stage_seconds("assembly") - assembly_before;
@@ -394,6 +451,10 @@ void print(const Measurement& m, double touch_rate) {
     std::printf(
         "peak resident memory %.2f GB per rank: first touch at the probed rate about %.1f s\n",
         resident_per_rank / 1e9, resident_per_rank / touch_rate);
+  std::printf(
+      "host memory now (all ranks at once): triad %.1f GB/s per rank before the run, %.1f "
+      "after; latency %.0f ns before, %.0f after\n",
+      m.bandwidth_before / 1e9, m.bandwidth_after / 1e9, m.latency_before, m.latency_after);
   std::printf("sanity: max temperature %.3f K, heat balance relative error %.1e\n\n", m.t_max_K,
               m.heat_balance_error);
   if (!m.variants.empty()) {
