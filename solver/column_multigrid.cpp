@@ -550,11 +550,15 @@ struct LevelSmoother {
   bool sweep_residual = false;  // the pre-smoother leaves the level's residual
 };
 
-LevelSmoother configure_smoothers(PC pc, int petsc_level, Mat a, const LineStructure& lines,
+// `level_index` counts from the finest level (0), as the sweeps' log events do.
+LevelSmoother configure_smoothers(PC pc, int petsc_level, int level_index, Mat a,
+                                  const LineStructure& lines,
                                   const ColumnMultigridOptions& options) {
   const int sweeps = options.smoothing_sweeps;
-  auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines),
-                                                   ColumnSmootherOptions{options.row_patterns});
+  // One log event per level: "ColumnSweeps0" (finest), "ColumnSweeps1", ...
+  const ColumnSmootherOptions smoother_options{options.row_patterns,
+                                               "ColumnSweeps" + std::to_string(level_index)};
+  auto smoother = std::make_shared<ColumnSmoother>(a, line_layout(lines), smoother_options);
   const bool sweep_residual = options.residual_from_sweep && sweeps == 1 &&
                               install_line_residual(pc, petsc_level, a, smoother);
   KSP down = nullptr, up = nullptr;
@@ -720,7 +724,7 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     } else {
       ScopedLogStage stage("column_mg: line factors");
       const LevelSmoother level =
-          configure_smoothers(pc, petsc_level, level_matrix, levels[l].lines, options);
+          configure_smoothers(pc, petsc_level, l, level_matrix, levels[l].lines, options);
       if (level.sweep_residual) ++summary.levels_with_sweep_residual;
       if (l == 0) {
         summary.finest_smoother = level.smoother;

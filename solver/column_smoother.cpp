@@ -178,6 +178,7 @@ struct ColumnSmoother::Data {
   // by the sweeps and multiply() instead of the block's column array; empty when off.
   RowPatterns patterns;
   bool use_patterns = false;
+  std::string log_event;  // of the sweeps (ColumnSmootherOptions::log_event)
 
   // When the rank's lines are runs of consecutive rows in row order (the mesher's
   // numbering and the coarse levels'), a row's sorted columns in the diagonal block are
@@ -585,6 +586,7 @@ ColumnSmoother::ColumnSmoother(Mat a, LineLayout layout, ColumnSmootherOptions o
   Data& d = *data_;
   d.matrix = a;
   d.layout = std::move(layout);
+  d.log_event = options.log_event;
   const PetscInt* ghost_columns = nullptr;
   if (type_begins_with(a, MATMPIAIJ)) {
     TSV_CHECK(MatMPIAIJGetSeqAIJ(a, &d.diagonal_block, &d.off_block, &ghost_columns));
@@ -666,7 +668,7 @@ void ColumnSmoother::smooth(Vec b, Vec x, SweepDirection direction, int sweeps,
   const Data& d = *data_;
   d.left_residual = {};
   if (sweeps <= 0) return;
-  ScopedLogEvent event("ColumnSweeps");
+  ScopedLogEvent event(d.log_event.c_str());
   if (x_is_zero) TSV_CHECK(VecSet(x, 0.0));
   const bool leave_residual = d.residual_output && direction == SweepDirection::forward &&
                               sweeps == 1 && x_is_zero && b != d.residual_output &&

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "solver/petsc_handles.hpp"
@@ -36,6 +37,9 @@ struct ColumnSmootherOptions {
   // instead of its CSR column array: the same arithmetic in the same order, 8 instead of
   // 12 bytes of matrix per entry streamed, for 4 bytes per row of pattern numbers.
   bool row_patterns = true;
+  // The PETSc log event of the sweeps (-log_view); the column multigrid names one per
+  // level.
+  std::string log_event = "ColumnSweeps";
 };
 
 class ColumnSmoother {
