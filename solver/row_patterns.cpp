@@ -54,7 +54,7 @@ RowPatterns row_patterns(const SeqRows& block) {
       const std::int64_t offset = std::int64_t{block.column(k)} - row;
       if (offset < std::numeric_limits<std::int32_t>::min() ||
           offset > std::numeric_limits<std::int32_t>::max())
-        throw std::overflow_error("row_patterns: a column lies too far from its row");
+        throw std::invalid_argument("row_patterns: a column lies too far from its row");
       relative.push_back(static_cast<std::int32_t>(offset));
     }
     const std::uint64_t hash = pattern_hash(relative.data(), relative.size());
