@@ -6,14 +6,20 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace tsvfield::io {
 namespace {
 
 constexpr int kScale = 2;  // font pixels per glyph pixel
-constexpr int kGlyphStep = 6 * kScale;
-constexpr int kMargin = 12, kTick = 5, kGap = 4;
+constexpr int kTextHeight = kGlyphHeight * kScale;
+constexpr int kMargin = 12, kTick = 5, kGap = 4, kLineGap = 8;
+constexpr int kMaxTextWidth = 1600;  // titles and axis names longer than this are cut
 constexpr Rgb kGrid{220, 220, 220};
+// The legend: rows of a swatch and a name, in columns of at most the plot's height.
+constexpr int kSwatchWidth = 16, kSwatchHeight = 8, kSwatchGap = 6;
+constexpr int kLegendPad = 6, kLegendRow = kTextHeight + 6, kLegendColumnGap = 14;
+constexpr int kLegendGap = 16;  // between the plot's frame and the legend
 
 struct Palette {
   Rgb colour;
@@ -28,11 +34,155 @@ constexpr std::array<Palette, 8> kPalette{{{{31, 119, 180}, "blue"},
                                            {{227, 119, 194}, "pink"},
                                            {{127, 127, 127}, "grey"}}};
 
-std::string tick_label(double value, double step) {
-  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 6);
-  char label[32];
-  std::snprintf(label, sizeof label, "%.*f", decimals, value + 0.0);
-  return label;
+// The value ranges (widened to whole ticks on y) and the ticks of both axes.
+struct Axes {
+  double x_low, x_high, y_low, y_high;
+  std::vector<double> x_ticks, y_ticks;
+  double x_step, y_step;
+};
+
+Axes chart_axes(const std::vector<ChartSeries>& series) {
+  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
+  double y_low = x_low, y_high = -x_low;
+  for (const auto& one : series)
+    for (std::size_t k = 0; k < one.x.size() && k < one.y.size(); ++k) {
+      x_low = std::min(x_low, one.x[k]);
+      x_high = std::max(x_high, one.x[k]);
+      y_low = std::min(y_low, one.y[k]);
+      y_high = std::max(y_high, one.y[k]);
+    }
+  if (!(x_high >= x_low)) throw std::invalid_argument("a chart needs at least one point");
+  if (!(x_high > x_low)) x_high = x_low + 1;
+  if (!(y_high > y_low)) {
+    y_low -= 0.5;
+    y_high += 0.5;
+  }
+  // Widen the value range to whole ticks.
+  const std::vector<double> y_ticks_rough = nice_ticks(y_low, y_high, 5);
+  const double y_step = y_ticks_rough.size() > 1 ? y_ticks_rough[1] - y_ticks_rough[0] : 1;
+  y_low = std::floor(y_low / y_step + 1e-9) * y_step;
+  y_high = std::ceil(y_high / y_step - 1e-9) * y_step;
+  Axes axes{
+      x_low, x_high, y_low, y_high, nice_ticks(x_low, x_high, 6), nice_ticks(y_low, y_high, 5),
+      1,     y_step};
+  if (axes.x_ticks.size() > 1) axes.x_step = axes.x_ticks[1] - axes.x_ticks[0];
+  return axes;
+}
+
+std::string legend_name(const std::string& name) {
+  if (name.size() <= kLegendNameChars) return name;
+  return name.substr(0, kLegendNameChars - 2) + "..";
+}
+
+bool has_legend(const std::vector<ChartSeries>& series) {
+  return std::any_of(series.begin(), series.end(),
+                     [](const ChartSeries& one) { return !one.name.empty(); });
+}
+
+// ChartLayout and where its words go.
+struct Placement {
+  ChartLayout layout;
+  std::string title, x_label, y_label;  // cut to fit
+  int title_left = 0, title_top = 0, y_label_top = 0, x_label_left = 0, x_label_top = 0;
+  std::vector<int> name_left;  // per series, its name's left column (top: its swatch row)
+  std::vector<int> name_top;
+};
+
+// Stacks the series' legend entries into columns of at most `rows` entries, the first
+// entry's top-left corner at (left, top); returns the box's width and height.
+std::array<int, 2> place_legend(Placement& placement, const std::vector<ChartSeries>& series,
+                                int left, int top, int rows) {
+  int x = left + kLegendPad, widest_column = 0, used_rows = 0;
+  placement.layout.swatches.clear();
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const int row = static_cast<int>(k % static_cast<std::size_t>(rows));
+    if (row == 0 && k > 0) {
+      x += widest_column + kLegendColumnGap;
+      widest_column = 0;
+    }
+    const int y = top + kLegendPad + row * kLegendRow;
+    placement.layout.swatches.push_back(
+        {x, y + (kTextHeight - kSwatchHeight) / 2, kSwatchWidth, kSwatchHeight});
+    placement.name_left.push_back(x + kSwatchWidth + kSwatchGap);
+    placement.name_top.push_back(y);
+    widest_column = std::max(
+        widest_column, kSwatchWidth + kSwatchGap + text_width(legend_name(series[k].name), kScale));
+    used_rows = std::max(used_rows, row + 1);
+  }
+  return {x + widest_column + kLegendPad - left,
+          2 * kLegendPad + used_rows * kLegendRow - (kLegendRow - kTextHeight)};
+}
+
+Placement place(const Axes& axes, const std::vector<ChartSeries>& series, int plot_width,
+                int plot_height, const ChartOptions& options) {
+  Placement placement;
+  ChartLayout& layout = placement.layout;
+  const int text_room = kMaxTextWidth - 2 * kMargin;
+  placement.title = fit_text(options.title, kScale, text_room);
+  placement.x_label = fit_text(options.x_label, kScale, text_room);
+  placement.y_label = fit_text(options.y_label, kScale, text_room);
+
+  // From the top: title, y axis name, then the plot (its top tick label sticks out by
+  // half a line).
+  int top = kMargin;
+  placement.title_top = top;
+  if (!placement.title.empty()) top += kTextHeight + kLineGap;
+  placement.y_label_top = top;
+  if (!placement.y_label.empty()) top += kTextHeight + kLineGap;
+  int label_width = 0;
+  for (double tick : axes.y_ticks)
+    label_width = std::max(label_width, text_width(tick_label(tick, axes.y_step), kScale));
+  layout.plot = {kMargin + label_width + kGap + kTick, top + kTextHeight / 2, plot_width,
+                 plot_height};
+
+  // Under the plot's frame: ticks, their labels, the x axis name.
+  const int tick_labels_top = layout.plot.bottom() + kTick + kGap;
+  placement.x_label_top = tick_labels_top + kTextHeight + kLineGap;
+  int bottom = placement.x_label.empty() ? tick_labels_top + kTextHeight
+                                         : placement.x_label_top + kTextHeight;
+
+  // To the right: room for the last x tick label's half, then the legend.
+  const int last_label_half =
+      axes.x_ticks.empty() ? 0
+                           : text_width(tick_label(axes.x_ticks.back(), axes.x_step), kScale) / 2;
+  int right = layout.plot.right() + 1 + std::max(kGap, last_label_half);
+  if (has_legend(series)) {
+    const int legend_left = layout.plot.right() + 1 + std::max(kLegendGap, last_label_half + kGap);
+    const int rows =
+        std::max(1, (plot_height - 2 * kLegendPad + (kLegendRow - kTextHeight)) / kLegendRow);
+    const auto [width, height] =
+        place_legend(placement, series, legend_left, layout.plot.top, rows);
+    layout.legend = {legend_left, layout.plot.top, width, height};
+    right = layout.legend.right();
+    bottom = std::max(bottom, layout.legend.bottom());
+  }
+  layout.width = right + kMargin;
+  for (const std::string* words : {&placement.title, &placement.x_label, &placement.y_label})
+    layout.width = std::max(layout.width, text_width(*words, kScale) + 2 * kMargin);
+  layout.height = bottom + kMargin;
+
+  // The title and the x axis name centred on the plot as far as the image allows.
+  const auto centred = [&](const std::string& words) {
+    const int width = text_width(words, kScale);
+    return std::clamp(layout.plot.left + (plot_width - width) / 2, kMargin,
+                      std::max(kMargin, layout.width - kMargin - width));
+  };
+  placement.title_left = centred(placement.title);
+  placement.x_label_left = centred(placement.x_label);
+  return placement;
+}
+
+void draw_legend(RgbImage& image, const Placement& placement,
+                 const std::vector<ChartSeries>& series) {
+  const ChartLayout& layout = placement.layout;
+  if (layout.legend.width == 0) return;
+  draw_rectangle(image, layout.legend.left, layout.legend.top, layout.legend.width,
+                 layout.legend.height, kBlack);
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    fill_rectangle(image, layout.swatches[k], series[k].colour);
+    draw_text(image, placement.name_left[k], placement.name_top[k], legend_name(series[k].name),
+              kScale, kBlack);
+  }
 }
 
 }  // namespace
@@ -42,6 +192,13 @@ Rgb series_colour(std::size_t index) {
 }
 std::string series_colour_name(std::size_t index) {
   return kPalette[index % kPalette.size()].name;
+}
+
+std::string tick_label(double value, double step) {
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 6);
+  char label[32];
+  std::snprintf(label, sizeof label, "%.*f", decimals, value + 0.0);
+  return label;
 }
 
 std::vector<double> nice_ticks(double low, double high, int about) {
@@ -63,63 +220,42 @@ std::vector<double> nice_ticks(double low, double high, int about) {
   return ticks;
 }
 
-RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int plot_height) {
-  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
-  double y_low = x_low, y_high = -x_low;
-  for (const auto& one : series)
-    for (std::size_t k = 0; k < one.x.size() && k < one.y.size(); ++k) {
-      x_low = std::min(x_low, one.x[k]);
-      x_high = std::max(x_high, one.x[k]);
-      y_low = std::min(y_low, one.y[k]);
-      y_high = std::max(y_high, one.y[k]);
-    }
-  if (!(x_high >= x_low)) throw std::invalid_argument("a chart needs at least one point");
-  if (!(x_high > x_low)) x_high = x_low + 1;
-  if (!(y_high > y_low)) {
-    y_low -= 0.5;
-    y_high += 0.5;
-  }
-  // Widen the value range to whole ticks.
-  const std::vector<double> y_ticks_rough = nice_ticks(y_low, y_high, 5);
-  const double y_step = y_ticks_rough.size() > 1 ? y_ticks_rough[1] - y_ticks_rough[0] : 1;
-  y_low = std::floor(y_low / y_step + 1e-9) * y_step;
-  y_high = std::ceil(y_high / y_step - 1e-9) * y_step;
-  const std::vector<double> x_ticks = nice_ticks(x_low, x_high, 6);
-  const std::vector<double> y_ticks = nice_ticks(y_low, y_high, 5);
-  const double x_step = x_ticks.size() > 1 ? x_ticks[1] - x_ticks[0] : 1;
+ChartLayout chart_layout(const std::vector<ChartSeries>& series, int plot_width, int plot_height,
+                         const ChartOptions& options) {
+  return place(chart_axes(series), series, plot_width, plot_height, options).layout;
+}
 
-  int label_width = 0;
-  for (double tick : y_ticks)
-    label_width = std::max(label_width, text_width(tick_label(tick, y_step), kScale));
-  const int left = kMargin + label_width + kGap + kTick;
-  const int top = kMargin + kGlyphHeight * kScale / 2;
-  const int bottom = top + plot_height;
-  RgbImage image(left + plot_width + kMargin + kGlyphStep * 3,
-                 bottom + kTick + kGap + kGlyphHeight * kScale + kMargin);
-  const PixelWindow window{x_low, x_high, y_low, y_high, plot_width, plot_height};
+RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int plot_height,
+                    const ChartOptions& options) {
+  const Axes axes = chart_axes(series);
+  const Placement placement = place(axes, series, plot_width, plot_height, options);
+  const PixelRect& plot = placement.layout.plot;
+  RgbImage image(placement.layout.width, placement.layout.height);
+  const PixelWindow window{axes.x_low,  axes.x_high, axes.y_low,
+                           axes.y_high, plot_width,  plot_height};
   const auto column = [&](double x) {
-    return left + static_cast<int>(std::lround(window.column(x) - 0.5));
+    return plot.left + static_cast<int>(std::lround(window.column(x) - 0.5));
   };
   const auto row = [&](double y) {
-    return top + static_cast<int>(std::lround(window.row(y) - 0.5));
+    return plot.top + static_cast<int>(std::lround(window.row(y) - 0.5));
   };
-  for (double tick : y_ticks) {
+  for (double tick : axes.y_ticks) {
     const int j = row(tick);
-    draw_line(image, left, j, left + plot_width - 1, j, kGrid);
-    draw_line(image, left - kTick, j, left - 1, j, kBlack);
-    const std::string label = tick_label(tick, y_step);
-    draw_text(image, left - kTick - kGap - text_width(label, kScale), j - kGlyphHeight * kScale / 2,
+    draw_line(image, plot.left, j, plot.right() - 1, j, kGrid);
+    draw_line(image, plot.left - kTick, j, plot.left - 1, j, kBlack);
+    const std::string label = tick_label(tick, axes.y_step);
+    draw_text(image, plot.left - kTick - kGap - text_width(label, kScale), j - kTextHeight / 2,
               label, kScale, kBlack);
   }
-  for (double tick : x_ticks) {
+  for (double tick : axes.x_ticks) {
     const int i = column(tick);
-    draw_line(image, i, top, i, bottom - 1, kGrid);
-    draw_line(image, i, bottom, i, bottom + kTick - 1, kBlack);
-    const std::string label = tick_label(tick, x_step);
-    draw_text(image, i - text_width(label, kScale) / 2, bottom + kTick + kGap, label, kScale,
+    draw_line(image, i, plot.top, i, plot.bottom() - 1, kGrid);
+    draw_line(image, i, plot.bottom(), i, plot.bottom() + kTick - 1, kBlack);
+    const std::string label = tick_label(tick, axes.x_step);
+    draw_text(image, i - text_width(label, kScale) / 2, plot.bottom() + kTick + kGap, label, kScale,
               kBlack);
   }
-  draw_rectangle(image, left - 1, top - 1, plot_width + 2, plot_height + 2, kBlack);
+  draw_rectangle(image, plot.left - 1, plot.top - 1, plot_width + 2, plot_height + 2, kBlack);
   for (const auto& one : series)
     for (std::size_t k = 1; k < one.x.size() && k < one.y.size(); ++k) {
       const int i0 = column(one.x[k - 1]), j0 = row(one.y[k - 1]);
@@ -128,6 +264,11 @@ RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int 
       draw_line(image, i0, j0, i1, j1, one.colour);
       draw_line(image, i0, j0 + 1, i1, j1 + 1, one.colour);
     }
+  draw_text(image, placement.title_left, placement.title_top, placement.title, kScale, kBlack);
+  draw_text(image, kMargin, placement.y_label_top, placement.y_label, kScale, kBlack);
+  draw_text(image, placement.x_label_left, placement.x_label_top, placement.x_label, kScale,
+            kBlack);
+  draw_legend(image, placement, series);
   return image;
 }
 

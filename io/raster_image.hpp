@@ -2,11 +2,13 @@
 // Pictures for the design-review report, drawn without a display or OpenGL (batch
 // nodes have neither): a field is rasterized into a grid of pixel values, coloured
 // with a fixed scale, labelled with a small built-in bitmap font and written as PNG
-// through VTK. Serial and plain; io/thermal_pictures puts a distributed field in.
+// through VTK. Serial and plain; io/thermal_pictures puts a distributed field in,
+// io/picture_frame adds titles, axes and the colour bar, io/line_chart draws charts.
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -96,13 +98,19 @@ struct RgbImage {
 void paint_raster(RgbImage& image, int left, int top, const ScalarRaster& raster, double low,
                   double high);
 
-// Text in a 5 x 7 pixel font (digits, '.', '-', '+', 'e', 'K', 'm', 'u', 'x', 'z' and
-// space; any other character draws as a box), each font pixel `scale` x `scale`
-// pixels, the top-left corner of the first character at (left, top). Returns the
-// width drawn.
+// Text in a 5 x 7 pixel font covering printable ASCII (32 to 126: letters of both
+// cases, digits, punctuation; any other character, such as a tab or a byte of a
+// multi-byte UTF-8 character, draws as a hollow box), each font pixel `scale` x `scale`
+// pixels, the top-left corner of the first character at (left, top). Characters
+// advance by 6 font pixels (a blank column between them). Returns the width drawn,
+// text_width(text, scale); the height is kGlyphHeight * scale.
 int draw_text(RgbImage& image, int left, int top, std::string_view text, int scale, Rgb colour);
 int text_width(std::string_view text, int scale);
 inline constexpr int kGlyphHeight = 7;
+
+// `text` when text_width(text, scale) <= max_width, otherwise as many of its first
+// characters as fit followed by ".." (empty when not even that fits).
+std::string fit_text(std::string_view text, int scale, int max_width);
 
 // A vertical colour bar (red at the top) of the given size with `labels` evenly
 // spaced values from `high` to `low` printed to its right with `decimals` digits and
@@ -116,6 +124,21 @@ int label_decimals(double low, double high, int labels);
 
 void draw_line(RgbImage& image, int i0, int j0, int i1, int j1, Rgb colour);
 void draw_rectangle(RgbImage& image, int left, int top, int width, int height, Rgb colour);
+
+// A rectangle of pixels: columns left to left + width - 1, rows top to top + height - 1.
+struct PixelRect {
+  int left = 0, top = 0, width = 0, height = 0;
+
+  int right() const { return left + width; }   // one past the last column
+  int bottom() const { return top + height; }  // one past the last row
+  bool contains(int i, int j) const { return i >= left && i < right() && j >= top && j < bottom(); }
+  bool overlaps(const PixelRect& other) const {
+    return left < other.right() && other.left < right() && top < other.bottom() &&
+           other.top < bottom();
+  }
+};
+
+void fill_rectangle(RgbImage& image, const PixelRect& rect, Rgb colour);
 
 // Writes `image` as an 8-bit RGB PNG, atomically (io/atomic_file). Throws
 // std::runtime_error naming the file when it cannot be written.

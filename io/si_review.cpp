@@ -117,6 +117,7 @@ std::string chart(const std::filesystem::path& output_dir,
   for (std::size_t i = 0; i < signals; ++i) {
     ChartSeries one;
     one.colour = series_colour(i);
+    one.name = results.signal_names[i];
     for (std::size_t k = 0; k < results.frequencies_Hz.size(); ++k) {
       const int row = static_cast<int>(transmission ? signals + i : i);
       one.x.push_back(results.frequencies_Hz[k] * 1e-9);
@@ -124,15 +125,18 @@ std::string chart(const std::filesystem::path& output_dir,
     }
     series.push_back(std::move(one));
   }
-  write_png(line_chart(series, kChartWidth, kChartHeight), output_dir / file);
-  std::string legend;
-  for (std::size_t i = 0; i < signals; ++i)
-    legend += (i == 0 ? "" : ", ") + results.signal_names[i] + " " + series_colour_name(i);
+  ChartOptions options;
+  options.title = transmission ? "Transmission of each signal, far end from near end"
+                               : "Reflection of each signal at its near end";
+  options.x_label = "frequency (GHz)";
+  options.y_label = transmission ? "|S(far, near)| (dB)" : "|S(near, near)| (dB)";
+  write_png(line_chart(series, kChartWidth, kChartHeight, options), output_dir / file);
   return "![" + std::string(transmission ? "transmission" : "reflection") + "](" + file + ")\n\n" +
          (transmission ? "|S(far, near)| of each signal in dB (0 dB: no loss)"
                        : "|S(near, near)| of each signal in dB (lower: better matched)") +
-         " against frequency in GHz; " + legend + (signals > 8 ? " (colours repeat after 8)" : "") +
-         " (curves that coincide are drawn over one another).\n\n";
+         " against frequency in GHz, one colour per signal as in the legend" +
+         (signals > 8 ? " (colours repeat after 8)" : "") +
+         "; curves that coincide are drawn over one another.\n\n";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/line_chart.hpp"
+#include "io/picture_frame.hpp"
 #include "io/raster_image.hpp"
 #include "io/thermal_pictures.hpp"
 #include "io/thermal_report.hpp"
@@ -21,7 +22,6 @@ namespace {
 constexpr double kWarmAbove_K = 200;
 constexpr int kMapLongSide = 560;
 constexpr int kSectionWidth = 800, kSectionHeight = 360;
-constexpr int kMargin = 12, kBarGap = 16, kBarWidth = 18, kMinBarHeight = 160, kLabels = 6;
 constexpr Rgb kLayerLine{64, 64, 64};
 constexpr int kHistoryWidth = 720, kHistoryHeight = 300;
 
@@ -29,45 +29,48 @@ std::string millimetres(const std::array<double, 3>& point) {
   return text("%.3f, %.3f, %.4f", point[0] * 1e3, point[1] * 1e3, point[2] * 1e3);
 }
 
-// A value rasterized onto the picture, coloured, with its scale; `overlay` draws on
-// top (markers, outlines) given where the raster's top-left corner is.
+// A picture written: its file and its colour scale.
 struct Picture {
   std::string file;  // relative to the output folder
   double low = 0, high = 0;
 };
 
+// Writes the raster of `window`, coloured over its drawn range and framed with
+// `words` (io/picture_frame); `overlay` draws on top (markers, outlines) given where
+// the raster's top-left corner is.
 Picture write_picture(const std::filesystem::path& output_dir, const std::string& file,
-                      const ScalarRaster& raster,
+                      const ScalarRaster& raster, const PixelWindow& window,
+                      const FrameWords& words,
                       const std::function<void(RgbImage&, int, int)>& overlay) {
   const auto [low, high] = drawn_range(raster);
   if (low == ScalarRaster::kEmpty) {
     throw std::runtime_error("the picture " + file + " would be empty: no cell was drawn");
   }
-  const int decimals = label_decimals(low, high, kLabels);
-  const int label_room = text_width(text("%.*f K", decimals, high), 2) + 12;
-  const int bar_height = std::max(raster.height, kMinBarHeight);
-  RgbImage image(kMargin + raster.width + kBarGap + kBarWidth + label_room + kMargin,
-                 kMargin + bar_height + kMargin);
-  paint_raster(image, kMargin, kMargin, raster, low, high);
-  overlay(image, kMargin, kMargin);
-  draw_colour_bar(image, kMargin + raster.width + kBarGap, kMargin, kBarWidth, bar_height, low,
-                  high, kLabels, decimals);
-  write_png(image, output_dir / file);
+  FramedPicture framed = frame_raster(raster, window, low, high, words);
+  overlay(framed.image, framed.raster_left, framed.raster_top);
+  write_png(framed.image, output_dir / file);
   return {file, low, high};
 }
 
-// A cross of black over white at the pixel of world point (u, v).
+// A cross of black over white at the pixel of world point (u, v), kept on the raster
+// (a maximum on the edge must not cover the frame's tick labels).
 void mark(RgbImage& image, int left, int top, const PixelWindow& window, double u, double v) {
   const int i = left + static_cast<int>(std::floor(window.column(u)));
   const int j = top + static_cast<int>(std::floor(window.row(v)));
+  const PixelRect raster{left, top, window.width, window.height};
+  const auto put = [&](int column, int row, Rgb colour) {
+    if (raster.contains(column, row)) image.set(column, row, colour);
+  };
   constexpr int kArm = 7;
-  for (int width = -1; width <= 1; ++width) {
-    const Rgb colour = width == 0 ? kBlack : kWhite;
-    draw_line(image, i - kArm, j + width, i + kArm, j + width, colour);
-    draw_line(image, i + width, j - kArm, i + width, j + kArm, colour);
+  for (int along = -kArm; along <= kArm; ++along)
+    for (int across : {-1, 1}) {
+      put(i + along, j + across, kWhite);
+      put(i + across, j + along, kWhite);
+    }
+  for (int along = -kArm; along <= kArm; ++along) {
+    put(i + along, j, kBlack);
+    put(i, j + along, kBlack);
   }
-  draw_line(image, i - kArm, j, i + kArm, j, kBlack);
-  draw_line(image, i, j - kArm, i, j + kArm, kBlack);
 }
 
 int mesh_layer_index(const mesh::LocalMesh& mesh, const std::string& name) {
@@ -247,13 +250,26 @@ std::vector<MapView> draw_maps(const mesh::LocalMesh& mesh, const mesh::StackGeo
   return maps;
 }
 
+// Pixels per metre up over pixels per metre across.
+double height_exaggeration(const PixelWindow& window) {
+  return (window.height / (window.v1 - window.v0)) / (window.width / (window.u1 - window.u0));
+}
+
 std::string section_markdown(const std::filesystem::path& output_dir,
                              const mesh::StackGeometry& geometry, const SectionView& section,
-                             const physics::TemperatureStats& top) {
+                             const physics::TemperatureStats& top, TemperatureStyle style) {
   const PixelWindow& window = section.window;
   const double y = top.max_location[1];
+  const double exaggeration = height_exaggeration(window);
+  FrameWords words;
+  words.title = text("Vertical section y = %.3f mm through the hottest point", y * 1e3);
+  words.subtitle = text("+ = %s maximum %.*f K; heights x %.3g; grey: layer boundaries",
+                        top.name.c_str(), style.decimals, top.t_max_K, exaggeration);
+  words.u_name = "x (mm)";
+  words.v_name = "z (mm)";
+  words.bar_name = "T (K)";
   const Picture picture = write_picture(
-      output_dir, "report/section.png", section.raster,
+      output_dir, "report/section.png", section.raster, window, words,
       [&](RgbImage& image, int left, int top_row) {
         // Layer boundaries, where there is material on at least one side of them.
         for (const auto& layer : geometry.layers)
@@ -268,31 +284,33 @@ std::string section_markdown(const std::filesystem::path& output_dir,
           }
         mark(image, left, top_row, window, top.max_location[0], top.max_location[2]);
       });
-  // Pixels per metre up over pixels per metre across.
-  const double exaggeration =
-      (window.height / (window.v1 - window.v0)) / (window.width / (window.u1 - window.u0));
   std::string md = "### Vertical section through the hottest point\n\n";
   md += "![vertical section](" + picture.file + ")\n\n";
   md += text(
-            "The plane y = %.3f mm through the maximum of %s (+), x from %.3f to %.3f mm, "
-            "z from %.4f to %.4f mm, heights drawn %.3g times their true scale; grey lines: "
-            "layer boundaries; ",
-            y * 1e3, top.name.c_str(), window.u0 * 1e3, window.u1 * 1e3, window.v0 * 1e3,
-            window.v1 * 1e3, exaggeration) +
+            "The plane y = %.3f mm through the maximum of %s (+), heights drawn %.3g times "
+            "their true scale; grey lines: layer boundaries; ",
+            y * 1e3, top.name.c_str(), exaggeration) +
         scale_words(picture) + ". Blank: no material (void).\n\n";
   return md;
 }
 
-std::string maps_markdown(const std::filesystem::path& output_dir,
-                          const std::vector<MapView>& maps) {
+std::string maps_markdown(const std::filesystem::path& output_dir, const std::vector<MapView>& maps,
+                          TemperatureStyle style) {
   std::string md =
       "### Dies seen from above\n\nEach picture: the die's plan, at each point the highest "
       "temperature through its thickness; + marks the die's maximum; each has its own colour "
       "scale.\n\n";
   for (const MapView& map : maps) {
     const physics::TemperatureStats& die = *map.die;
+    FrameWords words;
+    words.title = die.name + ": T max through thickness";
+    words.subtitle = text("+ = maximum %.*f K at x = %.3f, y = %.3f mm", style.decimals,
+                          die.t_max_K, die.max_location[0] * 1e3, die.max_location[1] * 1e3);
+    words.u_name = "x (mm)";
+    words.v_name = "y (mm)";
+    words.bar_name = "T (K)";
     const Picture picture = write_picture(
-        output_dir, "report/map_" + picture_name(die.name) + ".png", map.raster,
+        output_dir, "report/map_" + picture_name(die.name) + ".png", map.raster, map.window, words,
         [&](RgbImage& image, int left, int top) {
           mark(image, left, top, map.window, die.max_location[0], die.max_location[1]);
         });
@@ -312,24 +330,30 @@ std::string history_chart(const std::filesystem::path& output_dir,
   const bool milliseconds = results.history_time.back() < 1;
   const double time_scale = milliseconds ? 1e3 : 1;
   std::vector<ChartSeries> series;
-  std::string legend;
   for (std::size_t d = 0; d < dies.size(); ++d) {
     const auto layer = static_cast<std::size_t>(dies[d] - results.layers.data());
     ChartSeries one;
     one.colour = series_colour(d);
+    one.name = dies[d]->name;
     for (std::size_t step = 0; step < results.history_time.size(); ++step) {
       if (layer >= results.history_layer_max_K[step].size()) continue;
       one.x.push_back(results.history_time[step] * time_scale);
       one.y.push_back(results.history_layer_max_K[step][layer]);
     }
     series.push_back(std::move(one));
-    legend += (d == 0 ? "" : ", ") + dies[d]->name + " " + series_colour_name(d);
   }
+  ChartOptions options;
+  options.title = "Maximum temperature of each die against time";
+  options.x_label = milliseconds ? "time (ms)" : "time (s)";
+  options.y_label = "T max (K)";
   const std::string file = "report/history.png";
-  write_png(line_chart(series, kHistoryWidth, kHistoryHeight), output_dir / file);
+  write_png(line_chart(series, kHistoryWidth, kHistoryHeight, options), output_dir / file);
   return "### Maximum temperature of each die against time\n\n![history](" + file + ")\n\n" +
-         text("T max in K against time in %s at the output steps; ", milliseconds ? "ms" : "s") +
-         legend + (dies.size() > 8 ? " (colours repeat after 8)" : "") +
+         text(
+             "T max in K against time in %s at the output steps, one colour per die as in the "
+             "legend",
+             milliseconds ? "ms" : "s") +
+         (dies.size() > 8 ? " (colours repeat after 8)" : "") +
          ". Every layer's is in `thermal_history.csv`.\n\n";
 }
 
@@ -384,8 +408,8 @@ ReviewText thermal_review_text(const std::filesystem::path& output_dir,
   review.findings = findings_section(results, dies, style);
   review.body = dies_section(results, dies, style) + blocks_section(results, style) +
                 "## Thermal: pictures\n\n" +
-                section_markdown(output_dir, geometry, drawings.section, top) +
-                maps_markdown(output_dir, drawings.maps) +
+                section_markdown(output_dir, geometry, drawings.section, top, style) +
+                maps_markdown(output_dir, drawings.maps, style) +
                 history_chart(output_dir, results, dies) + heat_balance_section(results);
   review.solvers = solver_row("thermal", results.solver);
   return review;

@@ -1,6 +1,7 @@
 // The report's picture primitives (io/raster_image): triangles drawn with exact linear
 // values at pixel centres and nothing outside them, the rainbow scale's stops, the
-// bitmap font, label digits, and PNG files read back through VTK's own reader.
+// bitmap font (every printable ASCII character its own glyph), label digits, and PNG files read
+// back through VTK's own reader.
 #include "io/raster_image.hpp"
 
 #include <gtest/gtest.h>
@@ -8,9 +9,12 @@
 #include <vtkNew.h>
 #include <vtkPNGReader.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "scratch_dir.hpp"
 
@@ -139,6 +143,95 @@ TEST(RasterImage, FontDrawsItsGlyphs) {
   EXPECT_EQ(image.at(2 + 2, 3), kBlack);  // the top row's first dot, column 1
   EXPECT_EQ(image.at(2, 3), kWhite);
   EXPECT_EQ(text_width("306.28 K", 2), (8 * 6 - 1) * 2);
+}
+
+// The 5 x 7 pattern a character draws at scale 1, row by row from the top.
+std::vector<bool> glyph_pattern(char character) {
+  RgbImage image(7, 9);  // one pixel of room around the 5 x 7 cell
+  draw_text(image, 1, 1, std::string(1, character), 1, kBlack);
+  std::vector<bool> pattern;
+  for (int j = 0; j < image.height; ++j)
+    for (int i = 0; i < image.width; ++i) {
+      const bool inside = i >= 1 && i <= 5 && j >= 1 && j <= 7;
+      if (!inside) {
+        EXPECT_EQ(image.at(i, j), kWhite) << "'" << character << "' draws outside its 5 x 7 cell";
+        continue;
+      }
+      pattern.push_back(image.at(i, j) == kBlack);
+    }
+  return pattern;
+}
+
+TEST(RasterImage, EveryPrintableAsciiCharacterHasItsOwnGlyph) {
+  // The box of unknown characters, as drawn for a tab, DEL and a UTF-8 lead byte.
+  const std::vector<bool> box = glyph_pattern('\t');
+  EXPECT_EQ(glyph_pattern('\x7f'), box);
+  EXPECT_EQ(glyph_pattern('\xc2'), box);
+  const std::vector<bool> expected_box{1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0,
+                                       0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+  EXPECT_EQ(box, expected_box);
+  std::set<std::vector<bool>> patterns;
+  for (int code = 32; code <= 126; ++code) {
+    const char character = static_cast<char>(code);
+    const std::vector<bool> pattern = glyph_pattern(character);
+    EXPECT_NE(pattern, box) << "'" << character << "' draws as the unknown box";
+    const int dots = static_cast<int>(std::count(pattern.begin(), pattern.end(), true));
+    if (character == ' ') {
+      EXPECT_EQ(dots, 0);
+    } else {
+      EXPECT_GT(dots, 0) << "'" << character << "' draws nothing";
+    }
+    EXPECT_TRUE(patterns.insert(pattern).second)
+        << "'" << character << "' looks like an earlier character";
+  }
+  EXPECT_EQ(patterns.size(), 95u);
+}
+
+TEST(RasterImage, LettersHaveTheirShapes) {
+  // T: a full top row and the middle column below it; L: the left column and a full
+  // bottom row; underscore: the bottom row only.
+  const auto dot = [](const std::vector<bool>& pattern, int column, int row) {
+    return static_cast<bool>(pattern[static_cast<std::size_t>(row * 5 + column)]);
+  };
+  const std::vector<bool> t = glyph_pattern('T'), l = glyph_pattern('L'), u = glyph_pattern('_');
+  for (int row = 0; row < 7; ++row)
+    for (int column = 0; column < 5; ++column) {
+      EXPECT_EQ(dot(t, column, row), row == 0 || column == 2) << column << "," << row;
+      EXPECT_EQ(dot(l, column, row), row == 6 || column == 0) << column << "," << row;
+      EXPECT_EQ(dot(u, column, row), row == 6) << column << "," << row;
+    }
+}
+
+TEST(RasterImage, TextWidthIsWhatDrawTextCovers) {
+  EXPECT_EQ(text_width("", 2), 0);
+  EXPECT_EQ(text_width("W", 3), 15);
+  EXPECT_EQ(text_width("degC", 2), (4 * 6 - 1) * 2);
+  EXPECT_EQ(text_width("W/m^2 (dB) 3.5 GHz, 50 um", 1), 25 * 6 - 1);
+  // "W/m^2" starts with a dot in its first column and ends with one in its last ('2''s
+  // bottom row is full): the drawn pixels span exactly text_width.
+  RgbImage image(80, 30);
+  const int width = draw_text(image, 4, 5, "W/m^2", 2, kBlack);
+  EXPECT_EQ(width, text_width("W/m^2", 2));
+  int left = image.width, right = -1, top = image.height, bottom = -1;
+  for (int j = 0; j < image.height; ++j)
+    for (int i = 0; i < image.width; ++i)
+      if (image.at(i, j) == kBlack) {
+        left = std::min(left, i);
+        right = std::max(right, i);
+        top = std::min(top, j);
+        bottom = std::max(bottom, j);
+      }
+  EXPECT_EQ(left, 4);
+  EXPECT_EQ(right, 4 + width - 1);
+  EXPECT_EQ(top, 5);
+  EXPECT_EQ(bottom, 5 + kGlyphHeight * 2 - 1);
+}
+
+TEST(RasterImage, FitTextCutsWithTwoDots) {
+  EXPECT_EQ(fit_text("core_die_3", 2, text_width("core_die_3", 2)), "core_die_3");
+  EXPECT_EQ(fit_text("core_die_3", 2, text_width("core_die_3", 2) - 1), "core_di..");
+  EXPECT_EQ(fit_text("core_die_3", 1, text_width("abc", 1)), "c..");
+  EXPECT_EQ(fit_text("core_die_3", 1, text_width("ab", 1)), "");
 }
 
 TEST(RasterImage, LabelDecimalsTellValuesApart) {

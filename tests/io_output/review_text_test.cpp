@@ -1,12 +1,14 @@
 // Pieces of the design-review report that need no mesh: engineering units, chart
-// ticks and lines, the electrical sections' tables and findings.
+// ticks, lines, words and legends, the electrical sections' tables and findings.
 #include "io/review_text.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "find_text.hpp"
 #include "io/electrical_review.hpp"
 #include "io/line_chart.hpp"
 
@@ -41,8 +43,8 @@ TEST(ReviewText, NiceTicks) {
 }
 
 TEST(ReviewText, ChartDrawsEachSeriesInItsColour) {
-  ChartSeries rising{{0, 1, 2}, {0, 5, 10}, series_colour(0)};
-  ChartSeries falling{{0, 1, 2}, {10, 5, 0}, series_colour(1)};
+  ChartSeries rising{{0, 1, 2}, {0, 5, 10}, series_colour(0), ""};
+  ChartSeries falling{{0, 1, 2}, {10, 5, 0}, series_colour(1), ""};
   const RgbImage image = line_chart({rising, falling}, 200, 100);
   EXPECT_GT(image.width, 200);
   EXPECT_GT(image.height, 100);
@@ -57,6 +59,134 @@ TEST(ReviewText, ChartDrawsEachSeriesInItsColour) {
   EXPECT_NE(series_colour(0), series_colour(1));
   EXPECT_EQ(series_colour_name(9), series_colour_name(1));
   EXPECT_THROW(line_chart({}, 100, 100), std::invalid_argument);
+}
+
+std::vector<ChartSeries> sine_series(int count) {
+  std::vector<ChartSeries> series;
+  for (int k = 0; k < count; ++k) {
+    ChartSeries one;
+    one.colour = series_colour(static_cast<std::size_t>(k));
+    one.name = (k < 9 ? "TSV_0" : "TSV_") + std::to_string(k + 1);  // none a prefix of another
+    for (int point = 0; point <= 40; ++point) {
+      one.x.push_back(0.5 * point);
+      one.y.push_back(-2.0 * k - std::sin(0.3 * point));
+    }
+    series.push_back(std::move(one));
+  }
+  return series;
+}
+
+bool inside(const PixelRect& outer, const PixelRect& inner) {
+  return inner.left >= outer.left && inner.top >= outer.top && inner.right() <= outer.right() &&
+         inner.bottom() <= outer.bottom();
+}
+
+// The plot with its one-pixel frame.
+PixelRect framed(const PixelRect& plot) {
+  return {plot.left - 1, plot.top - 1, plot.width + 2, plot.height + 2};
+}
+
+TEST(ReviewText, ChartCarriesItsTitleAxisNamesAndLegend) {
+  const std::vector<ChartSeries> series = sine_series(3);
+  ChartOptions options;
+  options.title = "Transmission of each signal";
+  options.x_label = "frequency (GHz)";
+  options.y_label = "|S21| (dB)";
+  const ChartLayout layout = chart_layout(series, 300, 150, options);
+  const RgbImage image = line_chart(series, 300, 150, options);
+  ASSERT_EQ(image.width, layout.width);
+  ASSERT_EQ(image.height, layout.height);
+  EXPECT_EQ(layout.plot.width, 300);
+  EXPECT_EQ(layout.plot.height, 150);
+  const PixelRect plot_and_frame = framed(layout.plot);
+
+  // The words, found where they belong: the title and the y axis' name above the plot
+  // (title first), the x axis' name below it.
+  const auto title = testing::find_text(image, options.title);
+  const auto y_name = testing::find_text(image, options.y_label);
+  const auto x_name = testing::find_text(image, options.x_label);
+  ASSERT_TRUE(title && y_name && x_name);
+  EXPECT_LT(title->bottom(), y_name->top);
+  EXPECT_LT(y_name->bottom(), layout.plot.top);
+  EXPECT_GT(x_name->top, layout.plot.bottom());
+  EXPECT_LT(y_name->left, layout.plot.left);  // over the y axis' tick labels
+
+  // The legend: beside the plot, one swatch per series in its colour with its name to
+  // its right, inside the legend's box, none overlapping another.
+  ASSERT_EQ(layout.swatches.size(), 3u);
+  EXPECT_GT(layout.legend.width, 0);
+  EXPECT_FALSE(layout.legend.overlaps(plot_and_frame));
+  EXPECT_TRUE(inside({0, 0, image.width, image.height}, layout.legend));
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const PixelRect& swatch = layout.swatches[k];
+    EXPECT_TRUE(inside(layout.legend, swatch));
+    EXPECT_GT(swatch.width * swatch.height, 20);
+    for (int j = swatch.top; j < swatch.bottom(); ++j)
+      for (int i = swatch.left; i < swatch.right(); ++i)
+        ASSERT_EQ(image.at(i, j), series[k].colour) << "series " << k << " at " << i << "," << j;
+    for (std::size_t other = 0; other < k; ++other)
+      EXPECT_FALSE(swatch.overlaps(layout.swatches[other]));
+    const auto name = testing::find_text(image, series[k].name, 2, kBlack, layout.legend);
+    ASSERT_TRUE(name) << series[k].name;
+    EXPECT_GT(name->left, swatch.right());
+    EXPECT_LE(name->top, swatch.top);
+    EXPECT_GE(name->bottom(), swatch.bottom());
+  }
+
+  // Nothing but the grid and the lines inside the data area (no text, no legend), and
+  // a series' colour outside the plot and its frame only in its swatch.
+  int line_pixels = 0;
+  for (int j = 0; j < image.height; ++j)
+    for (int i = 0; i < image.width; ++i) {
+      const Rgb pixel = image.at(i, j);
+      if (layout.plot.contains(i, j)) {
+        ASSERT_NE(pixel, kBlack) << "black (text or frame) at " << i << "," << j;
+        line_pixels += pixel == series[0].colour;
+        continue;
+      }
+      if (plot_and_frame.contains(i, j)) continue;
+      for (std::size_t k = 0; k < series.size(); ++k)
+        if (pixel == series[k].colour) {
+          ASSERT_TRUE(layout.swatches[k].contains(i, j))
+              << "series " << k << "'s colour outside the plot at " << i << "," << j;
+        }
+    }
+  EXPECT_GE(line_pixels, 2 * 300);  // the first line, two pixels wide, across the plot
+}
+
+TEST(ReviewText, ManySeriesGetALegendInColumnsBesideThePlot) {
+  const std::vector<ChartSeries> series = sine_series(20);
+  const ChartLayout layout = chart_layout(series, 300, 150, {});
+  const RgbImage image = line_chart(series, 300, 150, {});
+  ASSERT_EQ(layout.swatches.size(), 20u);
+  const PixelRect plot_and_frame = framed(layout.plot);
+  EXPECT_FALSE(layout.legend.overlaps(plot_and_frame));
+  EXPECT_GE(layout.legend.left, plot_and_frame.right());
+  // More than one column: 20 rows of text do not fit beside a plot 150 pixels tall.
+  EXPECT_GT(layout.swatches.back().left, layout.swatches.front().left);
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    EXPECT_TRUE(inside(layout.legend, layout.swatches[k]));
+    EXPECT_TRUE(inside({0, 0, image.width, image.height}, layout.swatches[k]));
+    for (std::size_t other = 0; other < k; ++other)
+      EXPECT_FALSE(layout.swatches[k].overlaps(layout.swatches[other])) << k << " " << other;
+    // Colours repeat after 8: only the name tells which is which.
+    EXPECT_TRUE(testing::find_text(image, series[k].name, 2, kBlack, layout.legend)) << k;
+  }
+  // The names' boxes do not overlap either: each name lies in its own row and column.
+  for (std::size_t k = 0; k < series.size(); ++k)
+    for (std::size_t other = 0; other < k; ++other) {
+      const auto a = testing::find_text(image, series[k].name, 2, kBlack, layout.legend);
+      const auto b = testing::find_text(image, series[other].name, 2, kBlack, layout.legend);
+      ASSERT_TRUE(a && b);
+      EXPECT_FALSE(a->overlaps(*b)) << series[k].name << " over " << series[other].name;
+    }
+}
+
+TEST(ReviewText, ChartWithoutNamesHasNoLegend) {
+  ChartSeries one{{0, 1}, {0, 1}, series_colour(0), ""};
+  const ChartLayout layout = chart_layout({one}, 100, 100);
+  EXPECT_EQ(layout.legend.width, 0);
+  EXPECT_TRUE(layout.swatches.empty());
 }
 
 TEST(ReviewText, MatrixTable) {
