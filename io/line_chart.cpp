@@ -125,10 +125,8 @@ Placement place(const Axes& axes, const std::vector<ChartSeries>& series, int pl
   // From the top: title, y axis name, then the plot (its top tick label sticks out by
   // half a line).
   int top = kMargin;
-  placement.title_top = top;
-  if (!placement.title.empty()) top += kTextHeight + kLineGap;
-  placement.y_label_top = top;
-  if (!placement.y_label.empty()) top += kTextHeight + kLineGap;
+  placement.title_top = take_text_line(top, placement.title, kTextHeight + kLineGap);
+  placement.y_label_top = take_text_line(top, placement.y_label, kTextHeight + kLineGap);
   int label_width = 0;
   for (double tick : axes.y_ticks)
     label_width = std::max(label_width, text_width(tick_label(tick, axes.y_step), kScale));

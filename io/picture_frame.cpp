@@ -86,12 +86,10 @@ FrameLayout frame_layout(const ScalarRaster& raster, const Ticks& across, const 
   // From the top: title, subtitle, the axis and bar names, then the raster (its top
   // tick label and the bar's top label stick out by half a line).
   int top = kMargin;
-  layout.title_top = top;
-  if (!layout.title.empty()) top += kTextHeight + kLineGap;
-  layout.subtitle_top = top;
-  if (!layout.subtitle.empty()) top += kTextHeight + kLineGap;
-  layout.names_top = top;
-  if (!words.v_name.empty() || !words.bar_name.empty()) top += kTextHeight + kLineGap;
+  layout.title_top = take_text_line(top, layout.title, kTextHeight + kLineGap);
+  layout.subtitle_top = take_text_line(top, layout.subtitle, kTextHeight + kLineGap);
+  // One line holds both names: it takes room when either is given.
+  layout.names_top = take_text_line(top, words.v_name + words.bar_name, kTextHeight + kLineGap);
   layout.raster_top = top + kTextHeight / 2 + 1;
   layout.raster_left = kMargin + widest_label(up) + kGap + kTick + 1;
 

@@ -112,6 +112,15 @@ inline constexpr int kGlyphHeight = 7;
 // characters as fit followed by ".." (empty when not even that fits).
 std::string fit_text(std::string_view text, int scale, int max_width);
 
+// Lays out a line of text from the top of a picture down: returns where the line goes
+// (`top`) and moves `top` down by `line_height` unless `text` is empty (an empty line
+// takes no room).
+inline int take_text_line(int& top, std::string_view text, int line_height) {
+  const int line_top = top;
+  if (!text.empty()) top += line_height;
+  return line_top;
+}
+
 // A vertical colour bar (red at the top) of the given size with `labels` evenly
 // spaced values from `high` to `low` printed to its right with `decimals` digits and
 // " K". Returns the width taken, labels included.

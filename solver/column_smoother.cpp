@@ -22,20 +22,10 @@
 namespace tsvfield::solver {
 namespace {
 
-// sum_k values[k] x[columns[k]] over one CSR row, with four partial sums so the
-// additions do not wait on each other (a 27-point row is latency bound otherwise).
+// sum_k values[k] x[columns[k]] over entries begin .. end - 1 of a CSR row.
 inline double row_dot(const PetscScalar* values, const PetscInt* columns, PetscInt begin,
                       PetscInt end, const PetscScalar* x) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  PetscInt k = begin;
-  for (; k + 4 <= end; k += 4) {
-    s0 += PetscRealPart(values[k] * x[columns[k]]);
-    s1 += PetscRealPart(values[k + 1] * x[columns[k + 1]]);
-    s2 += PetscRealPart(values[k + 2] * x[columns[k + 2]]);
-    s3 += PetscRealPart(values[k + 3] * x[columns[k + 3]]);
-  }
-  for (; k < end; ++k) s0 += PetscRealPart(values[k] * x[columns[k]]);
-  return (s0 + s1) + (s2 + s3);
+  return gathered_dot(values + begin, columns + begin, end - begin, x);
 }
 
 // Solves L D L^T d = rhs in place for a tridiagonal line, band as in

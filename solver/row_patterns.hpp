@@ -38,22 +38,30 @@ struct RowPatterns {
 // possible with 64-bit PetscInt).
 RowPatterns row_patterns(const SeqRows& block);
 
-// sum_e values[e] x_at_row[relative[e]] for e < count: a row's product with x, where
-// x_at_row points at x[row] (relative columns may be negative). Four partial sums, so
-// the additions do not wait on each other; the same order of operations as row_dot on
-// the row's CSR columns, so both give the same bits.
-inline double relative_row_dot(const PetscScalar* values, const std::int32_t* relative,
-                               PetscInt count, const PetscScalar* x_at_row) {
+// sum_e values[e] x[index[e]] for e < count, with four partial sums so the additions
+// do not wait on each other (a 27-point row is latency bound otherwise). The one
+// kernel of a row's product, whether its columns come from a CSR column array or from
+// a shared pattern: both give the same bits.
+template <typename Index>
+inline double gathered_dot(const PetscScalar* values, const Index* index, PetscInt count,
+                           const PetscScalar* x) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   PetscInt e = 0;
   for (; e + 4 <= count; e += 4) {
-    s0 += PetscRealPart(values[e] * x_at_row[relative[e]]);
-    s1 += PetscRealPart(values[e + 1] * x_at_row[relative[e + 1]]);
-    s2 += PetscRealPart(values[e + 2] * x_at_row[relative[e + 2]]);
-    s3 += PetscRealPart(values[e + 3] * x_at_row[relative[e + 3]]);
+    s0 += PetscRealPart(values[e] * x[index[e]]);
+    s1 += PetscRealPart(values[e + 1] * x[index[e + 1]]);
+    s2 += PetscRealPart(values[e + 2] * x[index[e + 2]]);
+    s3 += PetscRealPart(values[e + 3] * x[index[e + 3]]);
   }
-  for (; e < count; ++e) s0 += PetscRealPart(values[e] * x_at_row[relative[e]]);
+  for (; e < count; ++e) s0 += PetscRealPart(values[e] * x[index[e]]);
   return (s0 + s1) + (s2 + s3);
+}
+
+// A row's product with x through its relative columns: x_at_row points at x[row]
+// (relative columns may be negative).
+inline double relative_row_dot(const PetscScalar* values, const std::int32_t* relative,
+                               PetscInt count, const PetscScalar* x_at_row) {
+  return gathered_dot(values, relative, count, x_at_row);
 }
 
 }  // namespace tsvfield::solver
