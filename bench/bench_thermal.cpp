@@ -234,9 +234,10 @@ double fresh_memory_rate(MPI_Comm comm) {
 
 // The host's memory bandwidth now: the best of 5 STREAM-style triads a = b + s c over
 // three 32 MiB arrays per rank, every rank at once, in bytes per second per rank (the
-// slowest rank's). The solve streams its matrices and is bound by this, and on a shared
-// virtual machine it changes by up to two times within an hour: printed before and
-// after every run, it tells a slow host from a slow solver.
+// slowest rank's). The solve streams its matrices (its line sweeps run well below this
+// rate, docs/architecture.md), and on a shared virtual machine the rate changes by up
+// to four times within an hour: printed before and after every run, it helps tell a
+// slow host from a slow solver.
 double memory_bandwidth(MPI_Comm comm) {
   constexpr std::size_t kLength = std::size_t{4} << 20;  // doubles per array
   std::vector<double> a(kLength, 0.0), b(kLength, 1.0), c(kLength, 2.0);
@@ -279,6 +280,8 @@ double memory_latency(MPI_Comm comm) {
   MPI_Allreduce(MPI_IN_PLACE, &latency, 1, MPI_DOUBLE, MPI_MAX, comm);
   return latency;
 }
+
+constexpr unsigned kPauseAfterProbesSeconds = 5;
 
 struct Measurement {
   int ranks = 1, tsv_count = 0;
@@ -361,6 +364,10 @@ Measurement run(double target_unknowns, MPI_Comm comm, int variant_count, int ro
   const double assembly_before = stage_seconds("assembly");
   m.bandwidth_before = memory_bandwidth(comm);
   m.latency_before = memory_latency(comm);
+  // The probes' 160 MiB per rank, just freed, would be cheap to touch again for a second
+  // or two (this VM's host takes freed memory back lazily) and spare the run part of its
+  // first touch; after a pause the run meets memory as it would without them.
+  sleep(kPauseAfterProbesSeconds);
 
   MPI_Barrier(comm);
   const double cpu_start = cpu_seconds();
