@@ -583,9 +583,10 @@ LevelSmoother configure_smoothers(PC pc, int petsc_level, int level_index, Mat a
 }
 
 // The coarsest level keeps every TSV core apart (see assemble_couplings), so it can
-// hold tens of thousands of rows per thousand TSVs: factored (MUMPS Cholesky) while
-// small, else BoomerAMG V-cycles with tsvfield's settings, whose setup costs a
-// fraction of the factorisation's time and memory. -<prefix>mg_coarse_* overrides.
+// hold tens of thousands of rows per thousand TSVs: factored (MUMPS Cholesky, the whole
+// matrix on every rank) while small, else BoomerAMG V-cycles with tsvfield's settings,
+// whose setup costs a fraction of the factorisation's time and memory. -<prefix>mg_coarse_*
+// overrides.
 void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   KSP coarse = nullptr;
   TSV_CHECK(PCMGGetCoarseSolve(pc, &coarse));
@@ -596,8 +597,18 @@ void configure_coarse_solve(PC pc, Mat a, PetscInt largest_factored) {
   PetscInt rows = 0;
   TSV_CHECK(MatGetSize(a, &rows, nullptr));
   if (rows <= largest_factored) {
-    TSV_CHECK(PCSetType(coarse_pc, PCCHOLESKY));
-    TSV_CHECK(PCFactorSetMatSolverType(coarse_pc, MATSOLVERMUMPS));
+    // Every rank factors the whole coarsest matrix (PCREDUNDANT around MUMPS on one
+    // rank). A MUMPS factorization distributed over the ranks sums contributions in the
+    // order its messages arrive: on 2 ranks two solves of the same system differed by a
+    // few units in the last place, and with the redundant one every solve gives the same
+    // bits. At up to largest_factored rows each rank's factorization is small.
+    TSV_CHECK(PCSetType(coarse_pc, PCREDUNDANT));
+    KSP each_rank = nullptr;
+    TSV_CHECK(PCRedundantGetKSP(coarse_pc, &each_rank));
+    PC each_rank_pc = nullptr;
+    TSV_CHECK(KSPGetPC(each_rank, &each_rank_pc));
+    TSV_CHECK(PCSetType(each_rank_pc, PCCHOLESKY));
+    TSV_CHECK(PCFactorSetMatSolverType(each_rank_pc, MATSOLVERMUMPS));
     return;
   }
   const char* pc_prefix = nullptr;

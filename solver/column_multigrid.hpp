@@ -12,8 +12,8 @@
 //  - coarsening is in the footprint only (solver/footprint_aggregation: smoothed
 //    aggregation on the vertically summed in-plane couplings, the same on every node
 //    plane), so each coarse level is again a set of lines;
-//  - coarse operators are Galerkin (P^T A P); the coarsest level is factored (MUMPS)
-//    when small, else solved by four BoomerAMG V-cycles.
+//  - coarse operators are Galerkin (P^T A P); the coarsest level is factored (MUMPS,
+//    the whole of it on every rank) when small, else solved by four BoomerAMG V-cycles.
 // Line smoothing with semi-coarsening in the other directions is the classic
 // combination that stays robust for any strength of the vertical coupling.
 #include <petscksp.h>
