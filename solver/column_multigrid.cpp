@@ -737,10 +737,7 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
       const LevelSmoother level =
           configure_smoothers(pc, petsc_level, l, level_matrix, levels[l].lines, options);
       if (level.sweep_residual) ++summary.levels_with_sweep_residual;
-      if (l == 0) {
-        summary.finest_smoother = level.smoother;
-        summary.finest_row_patterns = level.smoother->pattern_count();
-      }
+      if (l == 0) summary.finest_smoother = level.smoother;
       TSV_CHECK(PCMGSetInterpolation(pc, petsc_level, prolongators[l]));
     }
   }

@@ -72,7 +72,6 @@ struct ColumnMultigridSummary {
   std::vector<std::int32_t> level_lines;  // footprint nodes (lines) per level
   double operator_complexity = 0;         // nonzeros of all levels / the fine matrix's
   int levels_with_sweep_residual = 0;     // levels whose residual the pre-smoother leaves
-  std::int64_t finest_row_patterns = 0;   // distinct row patterns of the finest level (0: off)
   // The finest level's smoother: its multiply() is the product with the fine matrix that
   // reads what the sweeps read (smoother_product_matrix makes CG's operator of it).
   std::shared_ptr<const ColumnSmoother> finest_smoother;

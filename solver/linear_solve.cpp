@@ -32,9 +32,10 @@ std::string describe(const ColumnMultigridSummary& summary) {
   char complexity[32];
   std::snprintf(complexity, sizeof complexity, "%.2f", summary.operator_complexity);
   text += std::string("), operator complexity ") + complexity;
-  if (summary.finest_row_patterns > 0)
-    text += ", finest level read through " + std::to_string(summary.finest_row_patterns) +
-            " shared row patterns";
+  const std::int64_t patterns =
+      summary.finest_smoother ? summary.finest_smoother->pattern_count() : 0;
+  if (patterns > 0)
+    text += ", finest level read through " + std::to_string(patterns) + " shared row patterns";
   if (summary.levels_with_sweep_residual > 0)
     text += ", residual from the pre-smoother on " +
             std::to_string(summary.levels_with_sweep_residual) + " of " +
