@@ -19,6 +19,7 @@ namespace {
 
 using solver::MatHandle;
 using solver::ScalarOperator;
+using solver::ScopedLogEvent;
 using solver::ScopedLogStage;
 
 void report(const ThermalSolveOptions& options, const std::string& message) {
@@ -464,10 +465,22 @@ SolveStats solve_steady_linear_heat(
     // One pass over the cells: the matrix. The load vector needs none (the
     // problem is linear: b = -R(0) = loads + Robin reference terms).
     ScopedLogStage stage("assembly");
-    a = op.create_matrix();
-    op.load_vector(scales, b);
-    op.jacobian(t, nullptr, 0.0, a);
-    op.constrain_linear_system(a, b);
+    {
+      ScopedLogEvent event("MatrixPattern");
+      a = op.create_matrix();
+    }
+    {
+      ScopedLogEvent event("LoadVector");
+      op.load_vector(scales, b);
+    }
+    {
+      ScopedLogEvent event("MatrixValues");
+      op.jacobian(t, nullptr, 0.0, a);
+    }
+    {
+      ScopedLogEvent event("Constraints");
+      op.constrain_linear_system(a, b);
+    }
     TSV_CHECK(MatSetOption(a, MAT_SYMMETRIC, PETSC_TRUE));
     TSV_CHECK(MatSetOption(a, MAT_SPD, PETSC_TRUE));
   }
@@ -515,9 +528,13 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
   {
     ScopedLogStage stage("assembly");
     report(options, "thermal: sources, boundary conditions and operator");
-    problem = build_thermal_problem(mesh, materials, spec, regions, comm);
+    {
+      ScopedLogEvent event("ThermalProblem");
+      problem = build_thermal_problem(mesh, materials, spec, regions, comm);
+    }
     // The operator keeps the spec (loads, faces, constraints): moved, not copied;
     // what the rest reads of the problem is its loads' names and scales.
+    ScopedLogEvent event("ScalarOperator");
     op = std::make_unique<ScalarOperator>(mesh, std::move(problem.spec), comm);
   }
   report(options, std::string("thermal: ") +
@@ -555,8 +572,15 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
   for (double value : results.temperature_K) {
     if (!std::isfinite(value)) throw SolverError("the thermal solution holds a NaN or infinity");
   }
-  compute_temperature_stats(mesh, regions, problem, scales, results.temperature_K, comm, results);
-  results.heat_balance = heat_balance(*op, scales, t, rate.get(), results.temperature_K);
+  {
+    ScopedLogEvent event("TemperatureStats");
+    compute_temperature_stats(mesh, regions, problem, scales, results.temperature_K, comm, results);
+  }
+  {
+    ScopedLogEvent event("HeatBalance");
+    results.heat_balance = heat_balance(*op, scales, t, rate.get(), results.temperature_K);
+  }
+  ScopedLogEvent event("CellFlux");
   results.heat_flux_W_m2 = op->cell_flux(results.temperature_K);
   return results;
 }
