@@ -275,7 +275,7 @@ Material silicon() {
   // Specific heat c_p, J/(kg*K), times density 2329 kg/m^3 (CRC Handbook).
   // 4 K: Debye T^3 law with theta_0 = 645 K (Flubacher, Leadbetter & Morrison,
   // Phil. Mag. 4, 273 (1959)). 10-150 K: read from the c_p curve of Flubacher
-  // et al. (1959) as compiled by Desai, J. Phys. Chem. Ref. Data 15, 67 (1986),
+  // et al. (1959) as compiled by Desai, J. Phys. Chem. Ref. Data 15, 967 (1986),
   // +-3 %. 200-400 K: Desai (1986) / NIST-JANAF (Chase 1998): 20.0 J/(mol*K) =
   // 713 J/(kg*K) at 300 K.
   m.heat_capacity = Property::table(
