@@ -296,7 +296,7 @@ Material silicon() {
       "k: Ho, Powell & Liley, J. Phys. Chem. Ref. Data 1, 279 (1972) (TPRC) 100-400 K and 4-10 K; "
       "Glassbrenner & Slack, Phys. Rev. 134, A1058 (1964) 50-80 K; 15-40 K interpolated (+-10%)\n"
       "rho*c_p: Flubacher et al., Phil. Mag. 4, 273 (1959); Desai, J. Phys. Chem. Ref. Data 15, "
-      "67 (1986); density 2329 kg/m^3\n"
+      "967 (1986); density 2329 kg/m^3\n"
       "sigma: n-type 10 ohm*cm, freeze-out model (E_d 45 meV, Sze & Ng 2007) with mobility of "
       "Jacoboni et al., Solid-State Electron. 20, 77 (1977); floor 1e-6 S/m\n"
       "eps_r: Sze & Ng, Physics of Semiconductor Devices, 3rd ed. (2007), App. G";
@@ -491,12 +491,12 @@ Property vitreous_silica_conductivity() {
 }
 
 // Specific heat of vitreous silica, J/(kg*K). 4-235 K: Zeller & Pohl (1971)
-// (glassy excess over Debye below 20 K); 300 K: 44.6 J/(mol*K) = 742
-// J/(kg*K) (NIST-JANAF, SiO2; vitreous within 4 %); 400 K: 860 (TPRC vol. 5,
-// fused silica, +-4 %).
+// (glassy excess over Debye below 20 K); 300 K: 44.77 J/(mol*K) = 745
+// J/(kg*K) (NIST-JANAF, SiO2 at 300 K, checked in the WebBook; vitreous within 4 %); 400 K: 860
+// (TPRC vol. 5, fused silica, +-4 %).
 Property vitreous_silica_specific_heat() {
   return Property::table({4, 6, 10, 15, 20, 30, 50, 77, 100, 150, 200, 250, 300, 400},
-                         {0.15, 0.68, 4.3, 13.4, 25.8, 57, 126, 212, 288, 434, 573, 676, 742, 860});
+                         {0.15, 0.68, 4.3, 13.4, 25.8, 57, 126, 212, 288, 434, 573, 676, 745, 860});
 }
 
 Material sio2() {
@@ -531,7 +531,7 @@ Material si3n4() {
   set_isotropic(m, scaled(vitreous_silica_conductivity(), 2.0 / 1.38));
   // c_p 700 J/(kg*K) at 300 K (TPRC vol. 5, Si3N4), density 2900 kg/m^3 (film,
   // estimate), silica's temperature dependence assumed below 300 K.
-  m.heat_capacity = scaled(vitreous_silica_specific_heat(), 2900 * 700.0 / 742.0);
+  m.heat_capacity = scaled(vitreous_silica_specific_heat(), 2900 * 700.0 / 745.0);
   m.electrical_conductivity = Property::constant(0);
   m.relative_permittivity = 7.0;  // PECVD/LPCVD nitride 6.5-7.5
   m.sources =
