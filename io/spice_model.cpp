@@ -288,8 +288,7 @@ void write_table(std::ostringstream& out, const SectionRlgcSweep& section, const
                  const char* which) {
   const int n = section.rlgc.front().conductors;
   out << ".MODEL " << name << " SP N=" << n
-      << " SPACING=NONUNIFORM VALTYPE=REAL MATRIX=SYMMETRIC\n+ DATA=("
-      << section.frequencies_Hz.size() << "\n";
+      << " SPACING=NONUNIFORM VALTYPE=REAL\n+ DATA=" << section.frequencies_Hz.size() << "\n";
   for (std::size_t k = 0; k < section.frequencies_Hz.size(); ++k) {
     const physics::RlgcMatrices& m = section.rlgc[k];
     const std::vector<double>& values = which[0] == 'r'   ? m.R
@@ -302,7 +301,6 @@ void write_table(std::ostringstream& out, const SectionRlgcSweep& section, const
         out << " " << number(values[static_cast<std::size_t>(i) * n + j]);
     out << "\n";
   }
-  out << "+ )\n";
 }
 
 std::vector<std::vector<std::string>> section_rails(int n, std::size_t sections) {
@@ -342,14 +340,15 @@ std::string w_netlist_text(const std::string& stem, const std::string& case_name
          "* "
       << stem
       << "_w_table: W elements with TABLEMODEL= (R, L, G, C at every sweep\n"
-         "*   frequency, linear interpolation by HSPICE).\n"
+         "*   frequency, interpolated by HSPICE in between).\n"
          "* Syntax confirmed from HSPICE manual excerpts: the W element card (nodes i1..iN iR\n"
          "*   o1..oN oR, N=, L=, RLGCfile=, TABLEMODEL=), the RLGC file order and lower-triangle\n"
          "*   layout, and that a TABLE model of type W refers to SP-type .MODEL tables.\n"
-         "* NOT confirmed (no HSPICE manual page at hand, no HSPICE to run): the keyword names\n"
-         "*   MODELTYPE=TABLE with RMODEL/LMODEL/GMODEL/CMODEL and the SP keywords SPACING=\n"
-         "*   NONUNIFORM, VALTYPE=REAL, MATRIX=SYMMETRIC, DATA=(npts f1 m1 f2 m2 ...), each\n"
-         "*   matrix as its lower triangle. Check against your HSPICE release's manual.\n";
+         "* The table syntax is the one HSPICE tabular W-element files written by Keysight ADS\n"
+         "*   and Ansys HFSS use: .MODEL name W MODELTYPE=TABLE N= RMODEL= LMODEL= GMODEL=\n"
+         "*   CMODEL=, and per quantity .MODEL name SP N= SPACING=NONUNIFORM VALTYPE=REAL\n"
+         "*   DATA=npts f1 <lower triangle> f2 <lower triangle> ... (per metre, SI units, f in\n"
+         "*   Hz; C with negative off-diagonals, as in ADS's tables). Not run in HSPICE here.\n";
   const auto rails = section_rails(n, sections.size());
   auto write_end_shunts = [&] {
     if (ladder.near_end_shunt.conductors > 0)

@@ -446,22 +446,29 @@ TEST(WElement, TableModelHoldsEverySweepPoint) {
   EXPECT_NE(text.find(".MODEL tsv_t1 W MODELTYPE=TABLE N=3 RMODEL=tsv_t1_r LMODEL=tsv_t1_l "
                       "GMODEL=tsv_t1_g CMODEL=tsv_t1_c"),
             std::string::npos);
-  // Each SP table: DATA=(npts, then one line per frequency: f and the lower triangle.
+  // Each SP table as ADS and HFSS write them for HSPICE: "SP N=3 SPACING=NONUNIFORM
+  // VALTYPE=REAL", then DATA=npts (no parentheses), then one line per frequency: f and the
+  // lower triangle row by row.
   std::istringstream in(text);
   std::string line, table;
   std::map<std::string, std::vector<std::vector<double>>> rows;
+  int data_lines = 0;
   while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '*') continue;
+    EXPECT_EQ(line.find_first_of("()"), std::string::npos) << line;
     if (line.rfind(".MODEL tsv_t1_", 0) == 0) {
       table = line.substr(7, line.find(' ', 7) - 7);
-      EXPECT_NE(line.find("SP N=3"), std::string::npos);
+      EXPECT_EQ(line, ".MODEL " + table + " SP N=3 SPACING=NONUNIFORM VALTYPE=REAL");
       continue;
     }
-    if (line.rfind("+ DATA=(", 0) == 0) {
-      EXPECT_EQ(std::stoi(line.substr(8)), 30);
+    if (line.rfind("+ DATA=", 0) == 0) {
+      EXPECT_EQ(line, "+ DATA=30");
+      ++data_lines;
       continue;
     }
-    if (line.rfind("+ ", 0) == 0 && line != "+ )") rows[table].push_back(numbers_of(line));
+    if (line.rfind("+ ", 0) == 0) rows[table].push_back(numbers_of(line));
   }
+  EXPECT_EQ(data_lines, 4);
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& [name, data] : rows) {
     ASSERT_EQ(data.size(), 30u) << name;
