@@ -493,7 +493,8 @@ SolveStats solve_steady_linear_heat(
   VecHandle defect = op.create_vector();
   TSV_CHECK(MatMult(a, t, defect));
   TSV_CHECK(VecAYPX(defect, -1.0, b));
-  b.reset();  // not needed any more: one vector less at the AMG setup's peak
+  b.reset();                  // not needed any more: one vector less at the AMG setup's peak
+  op.release_work_vectors();  // two more, until the post-processing needs them again
   // Made after b went, so that it reuses b's pages: memory the process has just
   // given back costs no fresh page faults (fresh pages are slow on virtual machines).
   VecHandle correction = op.create_vector();

@@ -373,8 +373,6 @@ ScalarOperator::ScalarOperator(const mesh::LocalMesh& mesh, ScalarOperatorSpec s
   }
   validate();
   match_interface_nodes();
-  work_u_ = create_vector();
-  work_r_ = create_vector();  // (work_udot_ when a transient evaluation first needs it)
   merge_dirichlet();
 }
 
@@ -457,7 +455,7 @@ void ScalarOperator::merge_dirichlet() {
   long long any_listed = 0;
   MPI_Allreduce(&listed, &any_listed, 1, MPI_LONG_LONG, MPI_MAX, comm_);
   if (any_listed == 0) return;  // global_dirichlet_count_ stays 0
-  Vec count = work_u_, value = work_r_;
+  Vec count = u_work(), value = r_work();
   {
     GhostLocalForm count_local(count), value_local(value);
     TSV_CHECK(VecSet(count_local.get(), 0.0));
@@ -697,9 +695,25 @@ MatHandle ScalarOperator::create_matrix() const {
                           static_cast<PetscInt>(mesh_.global_node_count), comm_);
 }
 
+Vec ScalarOperator::u_work() const {
+  if (!work_u_) work_u_ = create_vector();
+  return work_u_;
+}
+
+Vec ScalarOperator::r_work() const {
+  if (!work_r_) work_r_ = create_vector();
+  return work_r_;
+}
+
 Vec ScalarOperator::transient_work() const {
   if (!work_udot_) work_udot_ = create_vector();
   return work_udot_;
+}
+
+void ScalarOperator::release_work_vectors() const {
+  work_u_.reset();
+  work_r_.reset();
+  work_udot_.reset();
 }
 
 double ScalarOperator::cell_volume(std::int32_t cell,
@@ -717,8 +731,8 @@ void ScalarOperator::gather_local(Vec global, Vec ghosted_work) const {
 }
 
 std::vector<double> ScalarOperator::local_values(Vec u) const {
-  gather_local(u, work_u_);
-  GhostLocalForm local(work_u_);
+  gather_local(u, u_work());
+  GhostLocalForm local(u_work());
   ConstVecArray values(local.get());
   return std::vector<double>(values.data(), values.data() + global_index_.size());
 }
@@ -774,7 +788,7 @@ void ScalarOperator::load_vector(std::span<const double> scales, Vec b) const {
     throw std::invalid_argument("ScalarOperator::load_vector: one scale per load group expected");
   }
   {
-    GhostLocalForm r_form(work_r_);
+    GhostLocalForm r_form(r_work());
     TSV_CHECK(VecSet(r_form.get(), 0.0));
     VecArray r_local(r_form.get());
     bool any_function = false;
@@ -798,8 +812,8 @@ void ScalarOperator::load_vector(std::span<const double> scales, Vec b) const {
     add_listed_loads(scales, r_local.data());
     add_robin_terms(nullptr, r_local.data());
   }
-  ghost_update(work_r_, ADD_VALUES, SCATTER_REVERSE);
-  TSV_CHECK(VecCopy(work_r_, b));
+  ghost_update(r_work(), ADD_VALUES, SCATTER_REVERSE);
+  TSV_CHECK(VecCopy(r_work(), b));
   TSV_CHECK(VecScale(b, -1.0));
 }
 
@@ -808,10 +822,10 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
     throw std::invalid_argument("ScalarOperator::residual: one scale per load group expected");
   }
   const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
-  gather_local(u, work_u_);
+  gather_local(u, u_work());
   if (transient) gather_local(udot, transient_work());
   {
-    GhostLocalForm u_form(work_u_), r_form(work_r_);
+    GhostLocalForm u_form(u_work()), r_form(r_work());
     TSV_CHECK(VecSet(r_form.get(), 0.0));
     ConstVecArray u_local(u_form.get());
     VecArray r_local(r_form.get());
@@ -881,17 +895,17 @@ void ScalarOperator::residual(Vec u, Vec udot, std::span<const double> scales, V
       }
     }
   }
-  ghost_update(work_r_, ADD_VALUES, SCATTER_REVERSE);
-  TSV_CHECK(VecCopy(work_r_, r));
+  ghost_update(r_work(), ADD_VALUES, SCATTER_REVERSE);
+  TSV_CHECK(VecCopy(r_work(), r));
 }
 
 void ScalarOperator::jacobian(Vec u, Vec udot, double shift, Mat jacobian) const {
   const bool transient = udot != nullptr && static_cast<bool>(spec_.capacity);
-  gather_local(u, work_u_);
+  gather_local(u, u_work());
   if (transient) gather_local(udot, transient_work());
   TSV_CHECK(MatZeroEntries(jacobian));
   {
-    GhostLocalForm u_form(work_u_);
+    GhostLocalForm u_form(u_work());
     ConstVecArray u_local(u_form.get());
     std::optional<GhostLocalForm> udot_form;
     std::optional<ConstVecArray> udot_local;

@@ -135,6 +135,12 @@ class ScalarOperator {
   // Solution values at every local node (owned, then ghosts), in mesh order.
   std::vector<double> local_values(Vec u) const;
 
+  // Frees the ghosted work vectors until the next evaluation needs them again. The
+  // steady linear solve calls it after assembly, so that the preconditioner's setup
+  // reuses their pages (fresh pages are slow on virtual machines) and the peak of
+  // memory holds two node-sized vectors fewer.
+  void release_work_vectors() const;
+
   // Global sums used for the heat (charge) balance.
   double dirichlet_reaction(Vec unconstrained_residual) const;     // sum of R over Dirichlet rows
   double load_total(std::size_t group) const;                      // integral of f_g (scale 1)
@@ -152,7 +158,10 @@ class ScalarOperator {
   double cell_volume(std::int32_t cell, std::optional<PrismFootprint>& footprint) const;
   FaceCoords face_coords(std::int32_t cell, int face) const;
   void gather_local(Vec global, Vec ghosted_work) const;
-  // The work vector of du/dt, made on first use (steady problems never need it).
+  // The ghosted work vectors of u, r and du/dt, each made on first use (steady problems
+  // never need du/dt's).
+  Vec u_work() const;
+  Vec r_work() const;
   Vec transient_work() const;
   // Terms added to a local (ghosted) residual array: the listed volume and face
   // loads (subtracted), and the Robin terms (u_local null: u = 0).
