@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <compare>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -20,6 +22,9 @@ constexpr Rgb kGrid{220, 220, 220};
 constexpr int kSwatchWidth = 16, kSwatchHeight = 8, kSwatchGap = 6;
 constexpr int kLegendPad = 6, kLegendRow = kTextHeight + 6, kLegendColumnGap = 14;
 constexpr int kLegendGap = 16;  // between the plot's frame and the legend
+// Series that coincide are drawn as interleaved dashes of their colours, each this
+// many steps of its line long.
+constexpr int kDash = 8;
 
 struct Palette {
   Rgb colour;
@@ -79,10 +84,136 @@ bool has_legend(const std::vector<ChartSeries>& series) {
                      [](const ChartSeries& one) { return !one.name.empty(); });
 }
 
+// A pixel of a series' line relative to the plot's top-left corner, and how many
+// steps along the line (Chebyshev distance, segment by segment) from its first point.
+struct LinePixel {
+  int j, i, along;
+  auto operator<=>(const LinePixel&) const = default;
+};
+
+// Data to pixel columns and rows relative to the plot's top-left corner.
+struct PlotMapping {
+  PixelWindow window;
+  int column(double x) const { return static_cast<int>(std::lround(window.column(x) - 0.5)); }
+  int row(double y) const { return static_cast<int>(std::lround(window.row(y) - 0.5)); }
+};
+
+PlotMapping plot_mapping(const Axes& axes, int plot_width, int plot_height) {
+  return {{axes.x_low, axes.x_high, axes.y_low, axes.y_high, plot_width, plot_height}};
+}
+
+// The pixels draw_line sets from (i0, j0) to (i1, j1) (the same steps), in order.
+template <class Visit>
+void visit_line(int i0, int j0, int i1, int j1, Visit&& visit) {
+  const int di = std::abs(i1 - i0), dj = -std::abs(j1 - j0);
+  const int si = i0 < i1 ? 1 : -1, sj = j0 < j1 ? 1 : -1;
+  int error = di + dj;
+  for (int step = 0;; ++step) {
+    visit(i0, j0, step);
+    if (i0 == i1 && j0 == j1) return;
+    const int twice = 2 * error;
+    if (twice >= dj) {
+      error += dj;
+      i0 += si;
+    }
+    if (twice <= di) {
+      error += di;
+      j0 += sj;
+    }
+  }
+}
+
+// A series' line as line_chart draws it (each segment two pixels wide: its pixels and
+// the row under them), sorted by row, column, then steps along; none for a series
+// with a value that is not finite (such a line is left to draw_line as it is).
+std::vector<LinePixel> line_pixels(const ChartSeries& one, const PlotMapping& mapping) {
+  std::vector<LinePixel> pixels;
+  const auto finite = [](double value) { return std::isfinite(value); };
+  if (!std::all_of(one.x.begin(), one.x.end(), finite) ||
+      !std::all_of(one.y.begin(), one.y.end(), finite))
+    return pixels;
+  int along = 0;
+  for (std::size_t k = 1; k < one.x.size() && k < one.y.size(); ++k) {
+    const int i0 = mapping.column(one.x[k - 1]), j0 = mapping.row(one.y[k - 1]);
+    const int i1 = mapping.column(one.x[k]), j1 = mapping.row(one.y[k]);
+    visit_line(i0, j0, i1, j1, [&](int i, int j, int step) {
+      pixels.push_back({j, i, along + step});
+      pixels.push_back({j + 1, i, along + step});
+    });
+    along += std::max(std::abs(i1 - i0), std::abs(j1 - j0));
+  }
+  std::sort(pixels.begin(), pixels.end());
+  return pixels;
+}
+
+// The first pixel of `line` (sorted) at (i, j), or its end.
+std::vector<LinePixel>::const_iterator pixel_at(const std::vector<LinePixel>& line, int i, int j) {
+  const auto found =
+      std::lower_bound(line.begin(), line.end(), LinePixel{j, i, std::numeric_limits<int>::min()});
+  return found != line.end() && found->j == j && found->i == i ? found : line.end();
+}
+
+// Whether every pixel of `a` has a pixel of `b` at most one pixel away (across, down
+// or diagonally).
+bool within_a_pixel(const std::vector<LinePixel>& a, const std::vector<LinePixel>& b) {
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (k > 0 && a[k].j == a[k - 1].j && a[k].i == a[k - 1].i) continue;
+    bool near = false;
+    for (int dj = -1; dj <= 1 && !near; ++dj)
+      for (int di = -1; di <= 1 && !near; ++di)
+        near = pixel_at(b, a[k].i + di, a[k].j + dj) != b.end();
+    if (!near) return false;
+  }
+  return true;
+}
+
+// Series whose lines coincide within a pixel over the whole plot (each pixel of either
+// line at most one pixel from the other's): per series, the first series of the
+// earlier group it coincides with (each series is compared with the first of every
+// group before it), itself when there is none. A series without a line (fewer than
+// two points) coincides with none.
+std::vector<std::size_t> coinciding_with(const std::vector<ChartSeries>& series,
+                                         const std::vector<std::vector<LinePixel>>& lines) {
+  std::vector<std::size_t> first(series.size());
+  std::vector<std::size_t> leaders;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    first[k] = k;
+    if (lines[k].empty()) continue;
+    for (std::size_t leader : leaders)
+      if (within_a_pixel(lines[k], lines[leader]) && within_a_pixel(lines[leader], lines[k])) {
+        first[k] = leader;
+        break;
+      }
+    if (first[k] == k) leaders.push_back(k);
+  }
+  return first;
+}
+
+std::vector<std::size_t> coinciding_with(const std::vector<ChartSeries>& series,
+                                         const PlotMapping& mapping) {
+  std::vector<std::vector<LinePixel>> lines;
+  for (const auto& one : series) lines.push_back(line_pixels(one, mapping));
+  return coinciding_with(series, lines);
+}
+
+// A series' legend entry: its name, and "= <name>" of the first series it coincides
+// with (when that one has a name).
+std::vector<std::string> legend_entries(const std::vector<ChartSeries>& series,
+                                        const std::vector<std::size_t>& first) {
+  std::vector<std::string> entries;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    entries.push_back(legend_name(series[k].name));
+    if (first[k] != k && !series[first[k]].name.empty())
+      entries.back() += " = " + legend_name(series[first[k]].name);
+  }
+  return entries;
+}
+
 // ChartLayout and where its words go.
 struct Placement {
   ChartLayout layout;
-  std::string title, x_label, y_label;  // cut to fit
+  std::vector<std::string> legend_entries;  // per series
+  std::string title, x_label, y_label;      // cut to fit
   int title_left = 0, title_top = 0, y_label_top = 0, x_label_left = 0, x_label_top = 0;
   std::vector<int> name_left;  // per series, its name's left column (top: its swatch row)
   std::vector<int> name_top;
@@ -106,17 +237,19 @@ std::array<int, 2> place_legend(Placement& placement, const std::vector<ChartSer
     placement.name_left.push_back(x + kSwatchWidth + kSwatchGap);
     placement.name_top.push_back(y);
     widest_column = std::max(
-        widest_column, kSwatchWidth + kSwatchGap + text_width(legend_name(series[k].name), kScale));
+        widest_column, kSwatchWidth + kSwatchGap + text_width(placement.legend_entries[k], kScale));
     used_rows = std::max(used_rows, row + 1);
   }
   return {x + widest_column + kLegendPad - left,
           2 * kLegendPad + used_rows * kLegendRow - (kLegendRow - kTextHeight)};
 }
 
-Placement place(const Axes& axes, const std::vector<ChartSeries>& series, int plot_width,
-                int plot_height, const ChartOptions& options) {
+Placement place(const Axes& axes, const std::vector<ChartSeries>& series,
+                const std::vector<std::size_t>& coinciding, int plot_width, int plot_height,
+                const ChartOptions& options) {
   Placement placement;
   ChartLayout& layout = placement.layout;
+  placement.legend_entries = legend_entries(series, coinciding);
   const int text_room = kMaxTextWidth - 2 * kMargin;
   placement.title = fit_text(options.title, kScale, text_room);
   placement.x_label = fit_text(options.x_label, kScale, text_room);
@@ -178,7 +311,7 @@ void draw_legend(RgbImage& image, const Placement& placement,
                  layout.legend.height, kBlack);
   for (std::size_t k = 0; k < series.size(); ++k) {
     fill_rectangle(image, layout.swatches[k], series[k].colour);
-    draw_text(image, placement.name_left[k], placement.name_top[k], legend_name(series[k].name),
+    draw_text(image, placement.name_left[k], placement.name_top[k], placement.legend_entries[k],
               kScale, kBlack);
   }
 }
@@ -220,23 +353,23 @@ std::vector<double> nice_ticks(double low, double high, int about) {
 
 ChartLayout chart_layout(const std::vector<ChartSeries>& series, int plot_width, int plot_height,
                          const ChartOptions& options) {
-  return place(chart_axes(series), series, plot_width, plot_height, options).layout;
+  const Axes axes = chart_axes(series);
+  const auto coinciding = coinciding_with(series, plot_mapping(axes, plot_width, plot_height));
+  return place(axes, series, coinciding, plot_width, plot_height, options).layout;
 }
 
 RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int plot_height,
                     const ChartOptions& options) {
   const Axes axes = chart_axes(series);
-  const Placement placement = place(axes, series, plot_width, plot_height, options);
+  const PlotMapping mapping = plot_mapping(axes, plot_width, plot_height);
+  std::vector<std::vector<LinePixel>> lines;
+  for (const auto& one : series) lines.push_back(line_pixels(one, mapping));
+  const std::vector<std::size_t> coinciding = coinciding_with(series, lines);
+  const Placement placement = place(axes, series, coinciding, plot_width, plot_height, options);
   const PixelRect& plot = placement.layout.plot;
   RgbImage image(placement.layout.width, placement.layout.height);
-  const PixelWindow window{axes.x_low,  axes.x_high, axes.y_low,
-                           axes.y_high, plot_width,  plot_height};
-  const auto column = [&](double x) {
-    return plot.left + static_cast<int>(std::lround(window.column(x) - 0.5));
-  };
-  const auto row = [&](double y) {
-    return plot.top + static_cast<int>(std::lround(window.row(y) - 0.5));
-  };
+  const auto column = [&](double x) { return plot.left + mapping.column(x); };
+  const auto row = [&](double y) { return plot.top + mapping.row(y); };
   for (double tick : axes.y_ticks) {
     const int j = row(tick);
     draw_line(image, plot.left, j, plot.right() - 1, j, kGrid);
@@ -254,7 +387,34 @@ RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int 
               kBlack);
   }
   draw_rectangle(image, plot.left - 1, plot.top - 1, plot_width + 2, plot_height + 2, kBlack);
-  for (const auto& one : series)
+  // Each group of coinciding series: how many, and each member's place among them.
+  std::vector<int> members(series.size(), 0), place_in_group(series.size(), 0);
+  for (std::size_t k = 0; k < series.size(); ++k) place_in_group[k] = members[coinciding[k]]++;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const ChartSeries& one = series[s];
+    const std::size_t first = coinciding[s];
+    if (members[first] > 1) {
+      // Interleaved dashes: a pixel of the group's lines belongs to the member whose
+      // turn it is at the first series' nearest pixel (its steps along, in dashes of
+      // kDash steps), so coinciding lines alternate colours along the curve.
+      const auto& reference = lines[first];
+      for (std::size_t k = 0; k < lines[s].size(); ++k) {
+        const LinePixel& pixel = lines[s][k];
+        if (k > 0 && pixel.j == lines[s][k - 1].j && pixel.i == lines[s][k - 1].i) continue;
+        int along = std::numeric_limits<int>::max();
+        if (const auto at = pixel_at(reference, pixel.i, pixel.j); at != reference.end())
+          along = at->along;
+        else
+          for (int dj = -1; dj <= 1; ++dj)
+            for (int di = -1; di <= 1; ++di)
+              if (const auto near = pixel_at(reference, pixel.i + di, pixel.j + dj);
+                  near != reference.end())
+                along = std::min(along, near->along);
+        if (along / kDash % members[first] == place_in_group[s])
+          image.set(plot.left + pixel.i, plot.top + pixel.j, one.colour);
+      }
+      continue;
+    }
     for (std::size_t k = 1; k < one.x.size() && k < one.y.size(); ++k) {
       const int i0 = column(one.x[k - 1]), j0 = row(one.y[k - 1]);
       const int i1 = column(one.x[k]), j1 = row(one.y[k]);
@@ -262,6 +422,7 @@ RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int 
       draw_line(image, i0, j0, i1, j1, one.colour);
       draw_line(image, i0, j0 + 1, i1, j1 + 1, one.colour);
     }
+  }
   draw_text(image, placement.title_left, placement.title_top, placement.title, kScale, kBlack);
   draw_text(image, kMargin, placement.y_label_top, placement.y_label, kScale, kBlack);
   draw_text(image, placement.x_label_left, placement.x_label_top, placement.x_label, kScale,

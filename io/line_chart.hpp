@@ -48,7 +48,12 @@ inline constexpr std::size_t kLegendNameChars = 28;
 // The series on axes with ticks labelled by their values, in a plot area of
 // plot_width x plot_height pixels, with the options' title and axis names, and a
 // legend beside the plot (to its right, never over the data; in several columns when
-// the series do not fit in one). Throws std::invalid_argument when no series has a
+// the series do not fit in one). Series are drawn in order, two pixels wide; series
+// whose lines coincide within a pixel over the whole plot (each pixel of either line
+// at most one pixel, across, down or diagonally, from the other's; each later series
+// compared with the first of a group) are drawn as interleaved dashes of their colours
+// instead of over one another, and the legend names the first of them after each of
+// the others ("TSV_2 = TSV_1"). Throws std::invalid_argument when no series has a
 // point.
 RgbImage line_chart(const std::vector<ChartSeries>& series, int plot_width, int plot_height,
                     const ChartOptions& options = {});

@@ -136,7 +136,8 @@ std::string chart(const std::filesystem::path& output_dir,
                        : "|S(near, near)| of each signal in dB (lower: better matched)") +
          " against frequency in GHz, one colour per signal as in the legend" +
          (signals > 8 ? " (colours repeat after 8)" : "") +
-         "; curves that coincide are drawn over one another.\n\n";
+         "; curves that coincide are drawn as interleaved dashes of their colours, the legend "
+         "naming the first of them after each of the others (\"= name\").\n\n";
 }
 
 }  // namespace

@@ -182,6 +182,118 @@ TEST(ReviewText, ManySeriesGetALegendInColumnsBesideThePlot) {
     }
 }
 
+// How many pixels of the data area have the colour.
+int pixels_in(const RgbImage& image, const PixelRect& area, Rgb colour) {
+  int count = 0;
+  for (int j = area.top; j < area.bottom(); ++j)
+    for (int i = area.left; i < area.right(); ++i) count += image.at(i, j) == colour;
+  return count;
+}
+
+// Per column of the data area, the index of the first of `series` whose colour is at
+// the topmost pixel coloured like one of them (-1: none).
+std::vector<int> top_series_by_column(const RgbImage& image, const PixelRect& area,
+                                      const std::vector<ChartSeries>& series) {
+  std::vector<int> found;
+  for (int i = area.left; i < area.right(); ++i) {
+    found.push_back(-1);
+    for (int j = area.top; j < area.bottom() && found.back() < 0; ++j)
+      for (std::size_t k = 0; k < series.size(); ++k)
+        if (image.at(i, j) == series[k].colour) {
+          found.back() = static_cast<int>(k);
+          break;
+        }
+  }
+  return found;
+}
+
+TEST(ReviewText, IdenticalSeriesShowEveryColourAsInterleavedDashes) {
+  // Four signals with the same curve (a symmetric layout): the picture must show all
+  // four, not only the last one drawn.
+  std::vector<ChartSeries> series = sine_series(4);
+  for (auto& one : series) one.y = series[0].y;
+  const ChartLayout layout = chart_layout(series, 300, 150, {});
+  const RgbImage image = line_chart(series, 300, 150, {});
+  // Each colour along about a quarter of the curve (two pixels wide, 300 across).
+  for (std::size_t k = 0; k < series.size(); ++k)
+    EXPECT_GT(pixels_in(image, layout.plot, series[k].colour), 100) << "series " << k;
+  // Dashes: along the curve the colours take turns, again and again, and the curve has
+  // no gaps (every column of the data area holds one of the colours).
+  const std::vector<int> top = top_series_by_column(image, layout.plot, series);
+  int changes = 0;
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    ASSERT_GE(top[i], 0) << "no line in column " << i;
+    changes += i > 0 && top[i] != top[i - 1];
+  }
+  EXPECT_GE(changes, 16);
+  // The legend says which coincide: each later series "= TSV_01", the first unmarked;
+  // the swatches keep their plain colours.
+  ASSERT_EQ(layout.swatches.size(), 4u);
+  EXPECT_TRUE(testing::find_text(image, "TSV_01", 2, kBlack, layout.legend));
+  EXPECT_FALSE(testing::find_text(image, "TSV_01 =", 2, kBlack, layout.legend));
+  for (std::size_t k = 1; k < series.size(); ++k) {
+    const auto entry =
+        testing::find_text(image, series[k].name + " = TSV_01", 2, kBlack, layout.legend);
+    ASSERT_TRUE(entry) << series[k].name;
+    EXPECT_GT(entry->left, layout.swatches[k].right());
+    EXPECT_LE(entry->top, layout.swatches[k].top);
+    EXPECT_EQ(image.at(layout.swatches[k].left, layout.swatches[k].top), series[k].colour);
+  }
+}
+
+TEST(ReviewText, OnlySeriesThatCoincideAreDashedAndMarked) {
+  // The first and third coincide (within rounding noise far below a pixel), the second
+  // lies apart (two units below, about 75 pixels).
+  std::vector<ChartSeries> series = sine_series(3);
+  series[2].y = series[0].y;
+  for (std::size_t k = 0; k < series[2].y.size(); ++k) series[2].y[k] += k % 2 ? 1e-7 : -1e-7;
+  const ChartLayout layout = chart_layout(series, 300, 150, {});
+  const RgbImage image = line_chart(series, 300, 150, {});
+  EXPECT_GT(pixels_in(image, layout.plot, series[0].colour), 200);
+  EXPECT_GT(pixels_in(image, layout.plot, series[2].colour), 200);
+  // The second is drawn whole as before: two pixels wide across the plot.
+  EXPECT_GE(pixels_in(image, layout.plot, series[1].colour), 2 * 300);
+  EXPECT_TRUE(testing::find_text(image, "TSV_03 = TSV_01", 2, kBlack, layout.legend));
+  EXPECT_TRUE(testing::find_text(image, "TSV_02", 2, kBlack, layout.legend));
+  EXPECT_FALSE(testing::find_text(image, "TSV_02 =", 2, kBlack, layout.legend));
+  EXPECT_FALSE(testing::find_text(image, "TSV_01 =", 2, kBlack, layout.legend));
+  // The legend's box holds the longer entry.
+  const auto entry = testing::find_text(image, "TSV_03 = TSV_01", 2, kBlack, layout.legend);
+  ASSERT_TRUE(entry);
+  EXPECT_TRUE(inside(layout.legend, *entry));
+}
+
+TEST(ReviewText, TheSameCurveSampledDifferentlyCoincides) {
+  // The first sine sampled at 41 and at 401 points: its chords lie well within a pixel
+  // of the finer line, so the two are one curve in the picture.
+  std::vector<ChartSeries> series = sine_series(2);
+  series[1].x.clear();
+  series[1].y.clear();
+  for (int point = 0; point <= 400; ++point) {
+    series[1].x.push_back(0.05 * point);
+    series[1].y.push_back(-std::sin(0.03 * point));
+  }
+  const ChartLayout layout = chart_layout(series, 300, 150, {});
+  const RgbImage image = line_chart(series, 300, 150, {});
+  EXPECT_GT(pixels_in(image, layout.plot, series[0].colour), 200);
+  EXPECT_GT(pixels_in(image, layout.plot, series[1].colour), 200);
+  EXPECT_TRUE(testing::find_text(image, "TSV_02 = TSV_01", 2, kBlack, layout.legend));
+}
+
+TEST(ReviewText, SeriesAFewPixelsApartAreNotMarkedAsCoinciding) {
+  // Two straight lines 0.1 apart on a y range of 1 over 100 pixels (about 10 pixels):
+  // each drawn whole in its colour (less the few pixels of its ends that fall on the
+  // frame), no legend marks.
+  const std::vector<ChartSeries> series{{{0, 1}, {0, 0.9}, series_colour(0), "a"},
+                                        {{0, 1}, {0.1, 1}, series_colour(1), "b"}};
+  const ChartLayout layout = chart_layout(series, 200, 100, {});
+  const RgbImage image = line_chart(series, 200, 100, {});
+  EXPECT_GE(pixels_in(image, layout.plot, series[0].colour), 2 * 200 - 6);
+  EXPECT_GE(pixels_in(image, layout.plot, series[1].colour), 2 * 200 - 6);
+  EXPECT_FALSE(testing::find_text(image, "b = a", 2, kBlack, layout.legend));
+  EXPECT_TRUE(testing::find_text(image, "b", 2, kBlack, layout.legend));
+}
+
 TEST(ReviewText, ChartWithoutNamesHasNoLegend) {
   ChartSeries one{{0, 1}, {0, 1}, series_colour(0), ""};
   const ChartLayout layout = chart_layout({one}, 100, 100);
