@@ -54,7 +54,11 @@ bool bool_option(const std::string& prefix, const char* name, bool fallback) {
 struct Level {
   Mat matrix = nullptr;  // the fine level's is the caller's; coarse ones are in `owned`
   MatHandle owned;
-  LineStructure lines;
+  // The fine level's lines are the caller's (a per-row copy would add to the setup's
+  // peak of memory); coarse ones are in `owned_lines`.
+  const LineStructure* given_lines = nullptr;
+  LineStructure owned_lines;
+  const LineStructure& lines() const { return given_lines ? *given_lines : owned_lines; }
 };
 
 struct Coupling {
@@ -673,11 +677,11 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     throw std::invalid_argument("column multigrid: the matrix carries no line structure");
   std::vector<Level> levels(1);
   levels[0].matrix = a;
-  levels[0].lines = lines;
+  levels[0].given_lines = &lines;
   std::vector<MatHandle> prolongators;  // level l + 1 -> l, stored as P^T (LineTransfer)
   StrengthGraph graph;                  // of the level being coarsened (after the finest)
   while (static_cast<int>(levels.size()) < options.max_levels &&
-         levels.back().lines.footprint_node_count > options.coarsest_footprint_nodes) {
+         levels.back().lines().footprint_node_count > options.coarsest_footprint_nodes) {
     Level& fine = levels.back();
     FootprintCoarsening coarsening;
     std::int32_t fine_footprint_nodes = 0;
@@ -687,7 +691,7 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
       if (levels.size() > 1 && options.coarse_strength_threshold >= 0)
         aggregation.strength_threshold = options.coarse_strength_threshold;
       const LineCouplings couplings =
-          line_couplings(fine.matrix, fine.lines, options.follower_row_fraction,
+          line_couplings(fine.matrix, fine.lines(), options.follower_row_fraction,
                          aggregation.strength_threshold, levels.size() > 1 ? &graph : nullptr);
       coarsening = coarsen_footprint(couplings.operator_2d, couplings.strength, aggregation);
       graph = coarse_strength_graph(couplings, coarsening.aggregate_of_node,
@@ -699,15 +703,15 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     LineTransfer transfer;
     {
       ScopedLogStage stage("column_mg: prolongator");
-      transfer = build_line_transfer(fine.matrix, fine.lines, coarsening);
+      transfer = build_line_transfer(fine.matrix, fine.lines(), coarsening);
     }
     Level coarse;
     {
       ScopedLogStage stage("column_mg: Galerkin");
-      coarse.owned = galerkin_on_lines(fine.matrix, fine.lines, coarsening, transfer);
+      coarse.owned = galerkin_on_lines(fine.matrix, fine.lines(), coarsening, transfer);
     }
     coarse.matrix = coarse.owned;
-    coarse.lines = std::move(transfer.coarse_lines);
+    coarse.owned_lines = std::move(transfer.coarse_lines);
     prolongators.push_back(std::move(transfer.prolongator));
     levels.push_back(std::move(coarse));
   }
@@ -728,14 +732,14 @@ ColumnMultigridSummary setup_column_multigrid(PC pc, Mat a, const LineStructure&
     PetscInt rows = 0;
     TSV_CHECK(MatGetSize(level_matrix, &rows, nullptr));
     summary.level_rows.push_back(rows);
-    summary.level_lines.push_back(levels[l].lines.footprint_node_count);
+    summary.level_lines.push_back(levels[l].lines().footprint_node_count);
     total_nonzeros += nonzeros(level_matrix);
     if (petsc_level == 0) {
       configure_coarse_solve(pc, level_matrix, options.largest_factored_coarse_rows);
     } else {
       ScopedLogStage stage("column_mg: line factors");
       const LevelSmoother level =
-          configure_smoothers(pc, petsc_level, l, level_matrix, levels[l].lines, options);
+          configure_smoothers(pc, petsc_level, l, level_matrix, levels[l].lines(), options);
       if (level.sweep_residual) ++summary.levels_with_sweep_residual;
       if (l == 0) summary.finest_smoother = level.smoother;
       TSV_CHECK(PCMGSetInterpolation(pc, petsc_level, prolongators[l]));
