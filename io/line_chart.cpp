@@ -102,27 +102,6 @@ PlotMapping plot_mapping(const Axes& axes, int plot_width, int plot_height) {
   return {{axes.x_low, axes.x_high, axes.y_low, axes.y_high, plot_width, plot_height}};
 }
 
-// The pixels draw_line sets from (i0, j0) to (i1, j1) (the same steps), in order.
-template <class Visit>
-void visit_line(int i0, int j0, int i1, int j1, Visit&& visit) {
-  const int di = std::abs(i1 - i0), dj = -std::abs(j1 - j0);
-  const int si = i0 < i1 ? 1 : -1, sj = j0 < j1 ? 1 : -1;
-  int error = di + dj;
-  for (int step = 0;; ++step) {
-    visit(i0, j0, step);
-    if (i0 == i1 && j0 == j1) return;
-    const int twice = 2 * error;
-    if (twice >= dj) {
-      error += dj;
-      i0 += si;
-    }
-    if (twice <= di) {
-      error += di;
-      j0 += sj;
-    }
-  }
-}
-
 // A series' line as line_chart draws it (each segment two pixels wide: its pixels and
 // the row under them), sorted by row, column, then steps along; none for a series
 // with a value that is not finite (such a line is left to draw_line as it is).

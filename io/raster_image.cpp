@@ -282,22 +282,7 @@ int label_decimals(double low, double high, int labels) {
 }
 
 void draw_line(RgbImage& image, int i0, int j0, int i1, int j1, Rgb colour) {
-  const int di = std::abs(i1 - i0), dj = -std::abs(j1 - j0);
-  const int si = i0 < i1 ? 1 : -1, sj = j0 < j1 ? 1 : -1;
-  int error = di + dj;
-  for (;;) {
-    image.set(i0, j0, colour);
-    if (i0 == i1 && j0 == j1) return;
-    const int twice = 2 * error;
-    if (twice >= dj) {
-      error += dj;
-      i0 += si;
-    }
-    if (twice <= di) {
-      error += di;
-      j0 += sj;
-    }
-  }
+  visit_line(i0, j0, i1, j1, [&](int i, int j, int) { image.set(i, j, colour); });
 }
 
 void draw_rectangle(RgbImage& image, int left, int top, int width, int height, Rgb colour) {

@@ -6,6 +6,7 @@
 // io/picture_frame adds titles, axes and the colour bar, io/line_chart draws charts.
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -130,6 +131,29 @@ int draw_colour_bar(RgbImage& image, int left, int top, int width, int height, d
 // The decimals that tell apart `labels` evenly spaced values between low and high
 // (0 to 4).
 int label_decimals(double low, double high, int labels);
+
+// Calls visit(i, j, step) for the pixels of the line from (i0, j0) to (i1, j1)
+// (Bresenham), in order from the first, step counting from 0: the pixels draw_line
+// sets, for code that needs to know them (line_chart's coinciding series).
+template <class Visit>
+void visit_line(int i0, int j0, int i1, int j1, Visit&& visit) {
+  const int di = std::abs(i1 - i0), dj = -std::abs(j1 - j0);
+  const int si = i0 < i1 ? 1 : -1, sj = j0 < j1 ? 1 : -1;
+  int error = di + dj;
+  for (int step = 0;; ++step) {
+    visit(i0, j0, step);
+    if (i0 == i1 && j0 == j1) return;
+    const int twice = 2 * error;
+    if (twice >= dj) {
+      error += dj;
+      i0 += si;
+    }
+    if (twice <= di) {
+      error += di;
+      j0 += sj;
+    }
+  }
+}
 
 void draw_line(RgbImage& image, int i0, int j0, int i1, int j1, Rgb colour);
 void draw_rectangle(RgbImage& image, int left, int top, int width, int height, Rgb colour);
