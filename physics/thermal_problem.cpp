@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "mesh/cell_prefetch.hpp"
 #include "mesh/input_error.hpp"
 #include "solver/hex_element.hpp"
 
@@ -252,7 +253,9 @@ solver::LoadGroup power_load(const mesh::LocalMesh& mesh, const PowerSource& sou
     // Sized once: the loads stay in the operator through the solve, the peak of memory.
     const std::vector<std::int32_t> cells = select_cells(mesh, layer, block);
     load.volume.reserve(cells.size());
-    for (auto cell : cells) {
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      mesh::prefetch_listed_cells(mesh, k, cells.size(), [&](std::size_t i) { return cells[i]; });
+      const std::int32_t cell = cells[k];
       const auto coords = cell_coords(mesh, static_cast<std::size_t>(cell));
       if (!mapped && solver::is_vertical_prism(coords)) {
         // A uniform source: the cell's volume alone (from its footprint).

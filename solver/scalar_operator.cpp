@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "mesh/cell_prefetch.hpp"
 #include "solver/matrix_arrays.hpp"
 
 namespace tsvfield::solver {
@@ -740,7 +741,11 @@ std::vector<double> ScalarOperator::local_values(Vec u) const {
 void ScalarOperator::add_listed_loads(std::span<const double> scales, double* r_local) const {
   std::optional<PrismFootprint> footprint;  // of the last prism cell (a column shares it)
   for (std::size_t g = 0; g < spec_.loads.size(); ++g) {
-    for (const auto& load : spec_.loads[g].volume) {
+    const auto& volume = spec_.loads[g].volume;
+    for (std::size_t k = 0; k < volume.size(); ++k) {
+      mesh::prefetch_listed_cells(mesh_, k, volume.size(),
+                                  [&](std::size_t i) { return volume[i].cell; });
+      const auto& load = volume[k];
       const HexCoords coords = cell_coords(load.cell);
       HexVector fe;
       if (is_vertical_prism(coords)) {
@@ -1008,7 +1013,11 @@ double ScalarOperator::load_total(std::size_t group) const {
   const LoadGroup& load = spec_.loads.at(group);
   double total = 0;
   std::optional<PrismFootprint> footprint;  // of the last prism cell (a column shares it)
-  for (const auto& v : load.volume) total += v.density * cell_volume(v.cell, footprint);
+  for (std::size_t k = 0; k < load.volume.size(); ++k) {
+    mesh::prefetch_listed_cells(mesh_, k, load.volume.size(),
+                                [&](std::size_t i) { return load.volume[i].cell; });
+    total += load.volume[k].density * cell_volume(load.volume[k].cell, footprint);
+  }
   for (const auto& f : load.faces) {
     total += f.density * face_area(face_points(face_coords(f.cell, f.face)));
   }
