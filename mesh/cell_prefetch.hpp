@@ -14,8 +14,8 @@ namespace tsvfield::mesh {
 // Call at position k of a pass over `count` listed cells, cell_at(i) giving the i-th
 // cell: fetches the node coordinates of the cell kDistance places on (whose
 // connectivity was fetched kDistance calls earlier) and the connectivity of the cell
-// twice as far. Only hints: no effect on results. Always inlined because GCC 12 takes a
-// function whose only effects are prefetches for pure and deletes the calls to it.
+// twice as far. Only hints: no effect on results. Always inlined: without it GCC 12 -O3
+// emitted none of the prefetches at the call sites (checked in the assembly).
 template <typename CellAt>
 [[gnu::always_inline]] inline void prefetch_listed_cells(const LocalMesh& mesh, std::size_t k,
                                                          std::size_t count, CellAt cell_at) {
