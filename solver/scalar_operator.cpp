@@ -64,6 +64,14 @@ PointState interpolate(const HexPoint& p, const ElementValues& element) {
   return state;
 }
 
+// Tests set -scalar_operator_generic_assembly to compare the extruded-mesh shortcuts of
+// create_matrix() and jacobian() against the generic paths alone.
+bool generic_assembly() {
+  PetscBool set = PETSC_FALSE;
+  TSV_CHECK(PetscOptionsHasName(nullptr, nullptr, "-scalar_operator_generic_assembly", &set));
+  return set == PETSC_TRUE;
+}
+
 // Start/finish of a ghost update in one call (no overlap wanted here).
 void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
   TSV_CHECK(VecGhostUpdateBegin(v, mode, direction));
@@ -573,13 +581,42 @@ MatHandle ScalarOperator::create_matrix() const {
     }
     neighbours = {out, count};
   };
+  // Sets k whose successor k + 1 is set k with every node + 1 (consecutive cells
+  // of a column of an extruded mesh).
+  const bool generic = generic_assembly();
+  std::vector<std::uint8_t> next_shifted(set_count, 0);
+  for (std::size_t k = 0; !generic && k + 1 < cell_count; ++k) {
+    bool shifted = true;
+    for (std::size_t a = 0; a < kSetNodes; ++a)
+      shifted &= mesh_.cells[k + 1][a] == mesh_.cells[k][a] + 1;
+    next_shifted[k] = shifted ? 1 : 0;
+  }
+  // A row whose sets are the previous row's each followed by its shifted successor
+  // has the previous row's neighbours + 1: sequential reads instead of the marks.
+  auto sets_shifted = [&](std::size_t row) {
+    const std::size_t count = offset[row + 1] - offset[row];
+    if (offset[row] - offset[row - 1] != count) return false;
+    const std::int32_t* previous = members.data() + offset[row - 1];
+    const std::int32_t* current = members.data() + offset[row];
+    bool shifted = true;
+    for (std::size_t m = 0; m < count; ++m) {
+      shifted &=
+          current[m] == previous[m] + 1 && next_shifted[static_cast<std::size_t>(previous[m])] != 0;
+    }
+    return shifted;
+  };
   // The same, sorted. Along a line of an extruded mesh a row's neighbours are
-  // mostly the previous row's plus one (the nodes one level up): checked
-  // against the marks (as many, and each of those is listed), which spares
-  // most rows the sort.
+  // mostly the previous row's plus one (the nodes one level up): known from the
+  // sets, or else checked against the marks (as many, and each of those is
+  // listed), which spares most rows the sort.
   std::vector<std::int32_t> sorted;
   std::optional<std::size_t> sorted_row;  // whose neighbours `sorted` holds
   auto sorted_neighbours = [&](std::size_t row) {
+    if (sorted_row && *sorted_row + 1 == row && sets_shifted(row)) {
+      for (auto& node : sorted) ++node;
+      sorted_row = row;
+      return;
+    }
     row_neighbours(row);
     const auto mark = static_cast<std::int32_t>(row);
     bool shifted = sorted_row && *sorted_row + 1 == row && sorted.size() == neighbours.size();
