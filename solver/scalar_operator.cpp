@@ -197,6 +197,21 @@ class MatrixAccumulator {
     open(diag_, diag);
     if (off) open(off_, off);
     direct_ = true;
+    if (generic_assembly()) return;
+    // Rows whose diagonal-block columns are the previous row's + 1 (one sequential
+    // pass): where the next cell is the last one + 1 node-wise, its entries in such
+    // rows sit where the last cell's did, found without reading the columns.
+    shifted_row_ = PageArray<std::uint8_t>(owned);  // zero-filled
+    for (std::size_t row = 1; row < owned; ++row) {
+      const PetscInt begin = diag_.start[row], length = diag_.start[row + 1] - begin;
+      if (length != begin - diag_.start[row - 1]) continue;
+      const PetscInt* previous = diag_.columns + begin - length;
+      const PetscInt* current = diag_.columns + begin;
+      bool shifted = true;
+      for (PetscInt i = 0; i < length; ++i) shifted &= current[i] == previous[i] + 1;
+      shifted_row_[row] = shifted ? 1 : 0;
+    }
+    use_shift_ = true;
   }
   ~MatrixAccumulator() {
     // Only reached without finish() when an exception is on its way: give the
@@ -229,6 +244,27 @@ class MatrixAccumulator {
           MatSetValues(matrix_, N, global.data(), N, global.data(), &values[0][0], ADD_VALUES));
       return;
     }
+    // A set of 8 owned nodes, each the last set's + 1 with a shifted row: the last
+    // set's sorted columns + 1, each row's entries at the last rows' places.
+    if constexpr (N == kMaxSetNodes) {
+      bool shifted = last_owned_;
+      for (std::size_t k = 0; shifted && k < N; ++k) {
+        const auto node = static_cast<std::size_t>(nodes[k]);
+        shifted = nodes[k] == last_nodes_[k] + 1 && node < owned_ && shifted_row_[node] != 0;
+      }
+      if (shifted) {
+        for (auto& column : last_columns_) ++column.first;
+        for (std::size_t a = 0; a < N; ++a) {
+          const PetscInt start = diag_.start[static_cast<std::size_t>(nodes[a])];
+          const Positions& at = diag_hints_[a];
+          for (std::size_t i = 0; i < N; ++i)
+            diag_.values[start + at[i]] += values[a][last_columns_[i].second];
+        }
+        last_nodes_ = nodes;
+        return;
+      }
+    }
+    last_owned_ = false;
     // The set's columns in each block, sorted (insertion sort: N <= 8).
     static_assert(N <= kMaxSetNodes);
     ColumnList diag_columns, off_columns;
@@ -255,6 +291,15 @@ class MatrixAccumulator {
       if (diag_count + off_count != N) missing_entry();
       add_row_hinted(diag_, row, diag_columns, diag_count, values[a].data(), diag_hints_[a]);
       add_row(off_, row, off_columns, off_count, values[a].data());
+    }
+    // All rows owned, all columns in the diagonal block: diag_hints_ hold the
+    // places of this set's entries (the next set may be this one shifted).
+    if constexpr (N == kMaxSetNodes) {
+      if (use_shift_ && !have_global && diag_count == N) {
+        last_owned_ = true;
+        last_nodes_ = nodes;
+        last_columns_ = diag_columns;
+      }
     }
   }
 
@@ -336,10 +381,9 @@ class MatrixAccumulator {
       at[i] = std::min(start + hint[i], last);
       found = block.columns[at[i]] == columns[i].first;
     }
-    if (!found) {
-      find_positions(block, row, columns, count, at);
-      for (std::size_t i = 0; i < count; ++i) hint[i] = at[i] - start;
-    }
+    if (!found) find_positions(block, row, columns, count, at);
+    // (also where a hint was clamped: the shifted path reads them as exact places)
+    for (std::size_t i = 0; i < count; ++i) hint[i] = at[i] - start;
     add_at(block, at, columns, count, values);
   }
 
@@ -364,6 +408,13 @@ class MatrixAccumulator {
   PageArray<PetscInt> column_;
   Block diag_, off_;
   std::array<Positions, kMaxSetNodes> diag_hints_{};
+  // The shifted path: which rows allow it, and the last set of 8 owned nodes with
+  // its sorted columns (last_owned_: the last add was such a set).
+  bool use_shift_ = false;
+  PageArray<std::uint8_t> shifted_row_;
+  bool last_owned_ = false;
+  std::array<std::int32_t, kMaxSetNodes> last_nodes_{};
+  ColumnList last_columns_{};
 };
 
 }  // namespace
