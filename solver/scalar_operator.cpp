@@ -707,21 +707,21 @@ MatHandle ScalarOperator::create_matrix() const {
   }
   std::sort(remote.begin(), remote.end());
 
-  // An owned row's columns: local ones of the diagonal block, global ones of
-  // the off-diagonal block, each sorted.
-  std::vector<PetscInt> diag_columns, off_columns;
-  auto row_columns = [&](std::size_t row, std::size_t& next_remote) {
+  // An owned row's columns: local ones of the diagonal block, written at `diag`
+  // (their count returned), global ones of the off-diagonal block in off_columns,
+  // each sorted. Owned nodes come first in local order: the sorted neighbours'
+  // diagonal-block part is a prefix.
+  std::vector<PetscInt> off_columns;
+  auto row_columns = [&](std::size_t row, std::size_t& next_remote, PetscInt* diag) {
     sorted_neighbours(row);
-    diag_columns.clear();
+    const auto ghosts = std::lower_bound(sorted.begin(), sorted.end(), owned,
+                                         [](std::int32_t node, std::size_t first_ghost) {
+                                           return static_cast<std::size_t>(node) < first_ghost;
+                                         });
+    std::size_t diag_count = std::copy(sorted.begin(), ghosts, diag) - diag;
     off_columns.clear();
-    for (auto node : sorted) {
-      const auto k = static_cast<std::size_t>(node);
-      if (k < owned) {
-        diag_columns.push_back(static_cast<PetscInt>(node));
-      } else {
-        off_columns.push_back(global_index_[k]);
-      }
-    }
+    for (auto node = ghosts; node != sorted.end(); ++node)
+      off_columns.push_back(global_index_[static_cast<std::size_t>(*node)]);
     bool merged = false;
     for (; next_remote < remote.size() && remote[next_remote].first == row; ++next_remote) {
       const std::size_t at = remote[next_remote].second;
@@ -729,7 +729,7 @@ MatHandle ScalarOperator::create_matrix() const {
       for (std::size_t c = 0; c < n; ++c) {
         const PetscInt column = received[at + 2 + c];
         if (column >= begin && column < end) {
-          diag_columns.push_back(column - begin);
+          diag[diag_count++] = column - begin;
         } else {
           off_columns.push_back(column);
         }
@@ -740,10 +740,11 @@ MatHandle ScalarOperator::create_matrix() const {
     // be their global one.
     std::sort(off_columns.begin(), off_columns.end());
     if (merged) {
-      std::sort(diag_columns.begin(), diag_columns.end());
-      diag_columns.erase(std::unique(diag_columns.begin(), diag_columns.end()), diag_columns.end());
+      std::sort(diag, diag + diag_count);
+      diag_count = static_cast<std::size_t>(std::unique(diag, diag + diag_count) - diag);
       off_columns.erase(std::unique(off_columns.begin(), off_columns.end()), off_columns.end());
     }
+    return diag_count;
   };
 
   // One pass over the rows. The diagonal block's columns go straight into an
@@ -762,12 +763,11 @@ MatHandle ScalarOperator::create_matrix() const {
   std::vector<PetscInt> all_off_columns;
   std::size_t next_remote = 0;
   for (std::size_t row = 0; row < owned; ++row) {
-    row_columns(row, next_remote);
-    std::copy(diag_columns.begin(), diag_columns.end(),
-              arrays->diag_columns.data() + arrays->diag_start[row]);
+    // (within the bound: rows before this one took at most their share)
+    const std::size_t diag_count =
+        row_columns(row, next_remote, arrays->diag_columns.data() + arrays->diag_start[row]);
     all_off_columns.insert(all_off_columns.end(), off_columns.begin(), off_columns.end());
-    arrays->diag_start[row + 1] =
-        arrays->diag_start[row] + static_cast<PetscInt>(diag_columns.size());
+    arrays->diag_start[row + 1] = arrays->diag_start[row] + static_cast<PetscInt>(diag_count);
     arrays->off_start[row + 1] = static_cast<PetscInt>(all_off_columns.size());
   }
   arrays->diag_columns.shrink(static_cast<std::size_t>(arrays->diag_start[owned]));
