@@ -207,9 +207,9 @@ class MatrixAccumulator {
       if (length != begin - diag_.start[row - 1]) continue;
       const PetscInt* previous = diag_.columns + begin - length;
       const PetscInt* current = diag_.columns + begin;
-      bool shifted = true;
-      for (PetscInt i = 0; i < length; ++i) shifted &= current[i] == previous[i] + 1;
-      shifted_row_[row] = shifted ? 1 : 0;
+      PetscInt differ = 0;  // (an OR of differences vectorizes)
+      for (PetscInt i = 0; i < length; ++i) differ |= current[i] ^ (previous[i] + 1);
+      shifted_row_[row] = differ == 0 ? 1 : 0;
     }
     use_shift_ = true;
   }
