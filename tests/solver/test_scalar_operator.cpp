@@ -4,6 +4,7 @@
 // coefficient against finite differences of the residual.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -306,6 +307,43 @@ TEST(ScalarOperator, ShiftedAssemblyOfAMeshedStackMatchesTheGenericPaths) {
       mesh::generate_mesh(stack, controls, options, PETSC_COMM_WORLD);
   EXPECT_FALSE(generated.mesh.interface_faces.empty());
   expect_same_matrix_as_generic_paths(generated.mesh, 0);
+}
+
+// A hand-numbered column of 4 cubes (node = 5 line + level) under a cube with doubled
+// nodes (20..27): the top rows of the column are as long as the rows below them but hold
+// other columns (the doubled nodes instead of the next line's first), so the column's top
+// cell, its lower neighbour + 1 node-wise, must not take that cell's places in those rows.
+TEST(ScalarOperator, ShiftedAssemblyChecksTheColumnsOfRowsOfEqualLength) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+  mesh::LocalMesh m;  // the same mesh, unconnected, on every rank
+  m.rank = rank;
+  m.rank_count = ranks;
+  const std::array<std::array<double, 2>, 4> corners = {{{0, 0}, {1, 0}, {1, 1}, {0, 1}}};
+  for (int line = 0; line < 4; ++line) {
+    for (int level = 0; level < 5; ++level) {
+      m.node_coords.push_back({corners[line][0], corners[line][1], 1.0 * level});
+    }
+  }
+  for (int level = 4; level < 6; ++level) {
+    for (const auto& corner : corners) m.node_coords.push_back({corner[0], corner[1], 1.0 * level});
+  }
+  const auto nodes = static_cast<std::int64_t>(m.node_coords.size());
+  m.owned_node_count = nodes;
+  m.owned_node_begin = rank * nodes;
+  m.global_node_count = ranks * nodes;
+  for (std::int64_t i = 0; i < nodes; ++i) m.node_global.push_back(m.owned_node_begin + i);
+  for (std::int32_t level = 0; level < 4; ++level) {
+    m.cells.push_back(
+        {level, 5 + level, 10 + level, 15 + level, level + 1, 6 + level, 11 + level, 16 + level});
+  }
+  m.cells.push_back({20, 21, 22, 23, 24, 25, 26, 27});
+  m.cell_material = {0, 0, 0, 0, 1};
+  m.cell_zinterval = {0, 1, 2, 3, 4};
+  m.global_cell_count = ranks * 5;
+  m.interface_faces.push_back({3, 4, 0});
+  expect_same_matrix_as_generic_paths(m, 0);
 }
 
 // Relative difference between J d and the central difference of R along d.
