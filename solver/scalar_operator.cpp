@@ -65,6 +65,14 @@ PointState interpolate(const HexPoint& p, const ElementValues& element) {
   return state;
 }
 
+// Tests set -scalar_operator_generic_assembly to compare the extruded-mesh shortcuts of
+// create_matrix() and jacobian() against the generic paths alone.
+bool generic_assembly() {
+  PetscBool set = PETSC_FALSE;
+  TSV_CHECK(PetscOptionsHasName(nullptr, nullptr, "-scalar_operator_generic_assembly", &set));
+  return set == PETSC_TRUE;
+}
+
 // Start/finish of a ghost update in one call (no overlap wanted here).
 void ghost_update(Vec v, InsertMode mode, ScatterMode direction) {
   TSV_CHECK(VecGhostUpdateBegin(v, mode, direction));
@@ -190,6 +198,21 @@ class MatrixAccumulator {
     open(diag_, diag);
     if (off) open(off_, off);
     direct_ = true;
+    if (generic_assembly()) return;
+    // Rows whose diagonal-block columns are the previous row's + 1 (one sequential
+    // pass): where the next cell is the last one + 1 node-wise, its entries in such
+    // rows sit where the last cell's did, found without reading the columns.
+    shifted_row_ = PageArray<std::uint8_t>(owned);  // zero-filled
+    for (std::size_t row = 1; row < owned; ++row) {
+      const PetscInt begin = diag_.start[row], length = diag_.start[row + 1] - begin;
+      if (length != begin - diag_.start[row - 1]) continue;
+      const PetscInt* previous = diag_.columns + begin - length;
+      const PetscInt* current = diag_.columns + begin;
+      PetscInt differ = 0;  // (an OR of differences vectorizes)
+      for (PetscInt i = 0; i < length; ++i) differ |= current[i] ^ (previous[i] + 1);
+      shifted_row_[row] = differ == 0 ? 1 : 0;
+    }
+    use_shift_ = true;
   }
   ~MatrixAccumulator() {
     // Only reached without finish() when an exception is on its way: give the
@@ -222,6 +245,27 @@ class MatrixAccumulator {
           MatSetValues(matrix_, N, global.data(), N, global.data(), &values[0][0], ADD_VALUES));
       return;
     }
+    // A set of 8 owned nodes, each the last set's + 1 with a shifted row: the last
+    // set's sorted columns + 1, each row's entries at the last rows' places.
+    if constexpr (N == kMaxSetNodes) {
+      bool shifted = last_owned_;
+      for (std::size_t k = 0; shifted && k < N; ++k) {
+        const auto node = static_cast<std::size_t>(nodes[k]);
+        shifted = nodes[k] == last_nodes_[k] + 1 && node < owned_ && shifted_row_[node] != 0;
+      }
+      if (shifted) {
+        for (auto& column : last_columns_) ++column.first;
+        for (std::size_t a = 0; a < N; ++a) {
+          const PetscInt start = diag_.start[static_cast<std::size_t>(nodes[a])];
+          const Positions& at = diag_hints_[a];
+          for (std::size_t i = 0; i < N; ++i)
+            diag_.values[start + at[i]] += values[a][last_columns_[i].second];
+        }
+        last_nodes_ = nodes;
+        return;
+      }
+    }
+    last_owned_ = false;
     // The set's columns in each block, sorted (insertion sort: N <= 8).
     static_assert(N <= kMaxSetNodes);
     ColumnList diag_columns, off_columns;
@@ -248,6 +292,15 @@ class MatrixAccumulator {
       if (diag_count + off_count != N) missing_entry();
       add_row_hinted(diag_, row, diag_columns, diag_count, values[a].data(), diag_hints_[a]);
       add_row(off_, row, off_columns, off_count, values[a].data());
+    }
+    // All rows owned, all columns in the diagonal block: diag_hints_ hold the
+    // places of this set's entries (the next set may be this one shifted).
+    if constexpr (N == kMaxSetNodes) {
+      if (use_shift_ && !have_global && diag_count == N) {
+        last_owned_ = true;
+        last_nodes_ = nodes;
+        last_columns_ = diag_columns;
+      }
     }
   }
 
@@ -329,10 +382,9 @@ class MatrixAccumulator {
       at[i] = std::min(start + hint[i], last);
       found = block.columns[at[i]] == columns[i].first;
     }
-    if (!found) {
-      find_positions(block, row, columns, count, at);
-      for (std::size_t i = 0; i < count; ++i) hint[i] = at[i] - start;
-    }
+    if (!found) find_positions(block, row, columns, count, at);
+    // (also where a hint was clamped: the shifted path reads them as exact places)
+    for (std::size_t i = 0; i < count; ++i) hint[i] = at[i] - start;
     add_at(block, at, columns, count, values);
   }
 
@@ -357,6 +409,13 @@ class MatrixAccumulator {
   PageArray<PetscInt> column_;
   Block diag_, off_;
   std::array<Positions, kMaxSetNodes> diag_hints_{};
+  // The shifted path: which rows allow it, and the last set of 8 owned nodes with
+  // its sorted columns (last_owned_: the last add was such a set).
+  bool use_shift_ = false;
+  PageArray<std::uint8_t> shifted_row_;
+  bool last_owned_ = false;
+  std::array<std::int32_t, kMaxSetNodes> last_nodes_{};
+  ColumnList last_columns_{};
 };
 
 }  // namespace
@@ -574,13 +633,42 @@ MatHandle ScalarOperator::create_matrix() const {
     }
     neighbours = {out, count};
   };
+  // Sets k whose successor k + 1 is set k with every node + 1 (consecutive cells
+  // of a column of an extruded mesh).
+  const bool generic = generic_assembly();
+  std::vector<std::uint8_t> next_shifted(set_count, 0);
+  for (std::size_t k = 0; !generic && k + 1 < cell_count; ++k) {
+    bool shifted = true;
+    for (std::size_t a = 0; a < kSetNodes; ++a)
+      shifted &= mesh_.cells[k + 1][a] == mesh_.cells[k][a] + 1;
+    next_shifted[k] = shifted ? 1 : 0;
+  }
+  // A row whose sets are the previous row's each followed by its shifted successor
+  // has the previous row's neighbours + 1: sequential reads instead of the marks.
+  auto sets_shifted = [&](std::size_t row) {
+    const std::size_t count = offset[row + 1] - offset[row];
+    if (offset[row] - offset[row - 1] != count) return false;
+    const std::int32_t* previous = members.data() + offset[row - 1];
+    const std::int32_t* current = members.data() + offset[row];
+    bool shifted = true;
+    for (std::size_t m = 0; m < count; ++m) {
+      shifted &=
+          current[m] == previous[m] + 1 && next_shifted[static_cast<std::size_t>(previous[m])] != 0;
+    }
+    return shifted;
+  };
   // The same, sorted. Along a line of an extruded mesh a row's neighbours are
-  // mostly the previous row's plus one (the nodes one level up): checked
-  // against the marks (as many, and each of those is listed), which spares
-  // most rows the sort.
+  // mostly the previous row's plus one (the nodes one level up): known from the
+  // sets, or else checked against the marks (as many, and each of those is
+  // listed), which spares most rows the sort.
   std::vector<std::int32_t> sorted;
   std::optional<std::size_t> sorted_row;  // whose neighbours `sorted` holds
   auto sorted_neighbours = [&](std::size_t row) {
+    if (sorted_row && *sorted_row + 1 == row && sets_shifted(row)) {
+      for (auto& node : sorted) ++node;
+      sorted_row = row;
+      return;
+    }
     row_neighbours(row);
     const auto mark = static_cast<std::int32_t>(row);
     bool shifted = sorted_row && *sorted_row + 1 == row && sorted.size() == neighbours.size();
@@ -620,21 +708,21 @@ MatHandle ScalarOperator::create_matrix() const {
   }
   std::sort(remote.begin(), remote.end());
 
-  // An owned row's columns: local ones of the diagonal block, global ones of
-  // the off-diagonal block, each sorted.
-  std::vector<PetscInt> diag_columns, off_columns;
-  auto row_columns = [&](std::size_t row, std::size_t& next_remote) {
+  // An owned row's columns: local ones of the diagonal block, written at `diag`
+  // (their count returned), global ones of the off-diagonal block in off_columns,
+  // each sorted. Owned nodes come first in local order: the sorted neighbours'
+  // diagonal-block part is a prefix.
+  std::vector<PetscInt> off_columns;
+  auto row_columns = [&](std::size_t row, std::size_t& next_remote, PetscInt* diag) {
     sorted_neighbours(row);
-    diag_columns.clear();
+    const auto ghosts = std::lower_bound(sorted.begin(), sorted.end(), owned,
+                                         [](std::int32_t node, std::size_t first_ghost) {
+                                           return static_cast<std::size_t>(node) < first_ghost;
+                                         });
+    std::size_t diag_count = std::copy(sorted.begin(), ghosts, diag) - diag;
     off_columns.clear();
-    for (auto node : sorted) {
-      const auto k = static_cast<std::size_t>(node);
-      if (k < owned) {
-        diag_columns.push_back(static_cast<PetscInt>(node));
-      } else {
-        off_columns.push_back(global_index_[k]);
-      }
-    }
+    for (auto node = ghosts; node != sorted.end(); ++node)
+      off_columns.push_back(global_index_[static_cast<std::size_t>(*node)]);
     bool merged = false;
     for (; next_remote < remote.size() && remote[next_remote].first == row; ++next_remote) {
       const std::size_t at = remote[next_remote].second;
@@ -642,7 +730,7 @@ MatHandle ScalarOperator::create_matrix() const {
       for (std::size_t c = 0; c < n; ++c) {
         const PetscInt column = received[at + 2 + c];
         if (column >= begin && column < end) {
-          diag_columns.push_back(column - begin);
+          diag[diag_count++] = column - begin;
         } else {
           off_columns.push_back(column);
         }
@@ -653,10 +741,11 @@ MatHandle ScalarOperator::create_matrix() const {
     // be their global one.
     std::sort(off_columns.begin(), off_columns.end());
     if (merged) {
-      std::sort(diag_columns.begin(), diag_columns.end());
-      diag_columns.erase(std::unique(diag_columns.begin(), diag_columns.end()), diag_columns.end());
+      std::sort(diag, diag + diag_count);
+      diag_count = static_cast<std::size_t>(std::unique(diag, diag + diag_count) - diag);
       off_columns.erase(std::unique(off_columns.begin(), off_columns.end()), off_columns.end());
     }
+    return diag_count;
   };
 
   // One pass over the rows. The diagonal block's columns go straight into an
@@ -675,12 +764,11 @@ MatHandle ScalarOperator::create_matrix() const {
   std::vector<PetscInt> all_off_columns;
   std::size_t next_remote = 0;
   for (std::size_t row = 0; row < owned; ++row) {
-    row_columns(row, next_remote);
-    std::copy(diag_columns.begin(), diag_columns.end(),
-              arrays->diag_columns.data() + arrays->diag_start[row]);
+    // (within the bound: rows before this one took at most their share)
+    const std::size_t diag_count =
+        row_columns(row, next_remote, arrays->diag_columns.data() + arrays->diag_start[row]);
     all_off_columns.insert(all_off_columns.end(), off_columns.begin(), off_columns.end());
-    arrays->diag_start[row + 1] =
-        arrays->diag_start[row] + static_cast<PetscInt>(diag_columns.size());
+    arrays->diag_start[row + 1] = arrays->diag_start[row] + static_cast<PetscInt>(diag_count);
     arrays->off_start[row + 1] = static_cast<PetscInt>(all_off_columns.size());
   }
   arrays->diag_columns.shrink(static_cast<std::size_t>(arrays->diag_start[owned]));

@@ -4,10 +4,14 @@
 // coefficient against finite differences of the residual.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "mesh/extrude.hpp"
 #include "solver/linear_solve.hpp"
 #include "solver/petsc_options.hpp"
 #include "solver/scalar_operator.hpp"
@@ -179,6 +183,167 @@ TEST(ScalarOperator, DirectAssemblyOfPrismsMatchesMatSetValues) {
 
 TEST(ScalarOperator, DirectAssemblyOfDistortedCellsMatchesMatSetValues) {
   EXPECT_LT(assembly_difference(0.25), 1e-14);
+}
+
+// A matrix's CSR arrays, both blocks (off-diagonal columns as global indices), values as bits.
+struct MatrixContents {
+  std::vector<PetscInt> start, columns, off_start, off_columns;
+  std::vector<std::uint64_t> values, off_values;
+};
+
+void read_block(Mat block, const PetscInt* global_column, std::vector<PetscInt>& start,
+                std::vector<PetscInt>& columns, std::vector<std::uint64_t>& values) {
+  PetscInt n = 0;
+  const PetscInt *ia = nullptr, *ja = nullptr;
+  PetscBool done = PETSC_FALSE;
+  TSV_CHECK(MatGetRowIJ(block, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+  ASSERT_TRUE(done);
+  start.assign(ia, ia + n + 1);
+  const PetscScalar* a = nullptr;
+  TSV_CHECK(MatSeqAIJGetArrayRead(block, &a));
+  for (PetscInt k = 0; k < ia[n]; ++k) {
+    columns.push_back(global_column ? global_column[ja[k]] : ja[k]);
+    values.push_back(std::bit_cast<std::uint64_t>(a[k]));
+  }
+  TSV_CHECK(MatSeqAIJRestoreArrayRead(block, &a));
+  TSV_CHECK(MatRestoreRowIJ(block, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+}
+
+// create_matrix + jacobian at u, with the extruded-mesh shortcuts or without them.
+MatrixContents assembled(const ScalarOperator& op, Vec u, bool generic) {
+  constexpr const char* kGeneric = "-scalar_operator_generic_assembly";
+  if (generic) TSV_CHECK(PetscOptionsSetValue(nullptr, kGeneric, nullptr));
+  MatHandle a = op.create_matrix();
+  op.jacobian(u, nullptr, 0.0, a);
+  if (generic) TSV_CHECK(PetscOptionsClearValue(nullptr, kGeneric));
+  MatrixContents contents;
+  PetscBool is_mpi = PETSC_FALSE;
+  TSV_CHECK(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(a.get()), MATMPIAIJ, &is_mpi));
+  if (!is_mpi) {
+    read_block(a, nullptr, contents.start, contents.columns, contents.values);
+    return contents;
+  }
+  Mat diag = nullptr, off = nullptr;
+  const PetscInt* global_column = nullptr;
+  TSV_CHECK(MatMPIAIJGetSeqAIJ(a, &diag, &off, &global_column));
+  read_block(diag, nullptr, contents.start, contents.columns, contents.values);
+  read_block(off, global_column, contents.off_start, contents.off_columns, contents.off_values);
+  return contents;
+}
+
+// The shortcuts (rows and cells that are the previous ones shifted by one node) must give
+// the generic paths' matrix bit for bit: same pattern, same values summed in the same order.
+void expect_same_matrix_as_generic_paths(const mesh::LocalMesh& m, std::int32_t robin_interval) {
+  ScalarOperatorSpec spec;
+  spec.diffusion = [&m](const PointContext& p) {
+    DiffusionValue k;
+    const double scale = 1.0 + m.cell_material[static_cast<std::size_t>(p.cell)];
+    k.value = {scale, 2 * scale, 0.5 + scale * scale};
+    return k;
+  };
+  for (std::size_t c = 0; c < m.cells.size(); ++c) {
+    if (m.cell_zinterval[c] == robin_interval)
+      spec.robin.push_back({static_cast<std::int32_t>(c), 0, 5.0, 0.3});
+  }
+  for (const auto& pair : m.interface_faces)
+    spec.interfaces.push_back({pair.cell_below, pair.cell_above, 7.0});
+  ScalarOperator op(m, spec, PETSC_COMM_WORLD);
+  VecHandle u = op.create_vector();
+  TSV_CHECK(VecSet(u, 1.0));
+  const MatrixContents fast = assembled(op, u, false);
+  const MatrixContents generic = assembled(op, u, true);
+  EXPECT_GT(fast.values.size(), 0u);
+  EXPECT_EQ(fast.start, generic.start);
+  EXPECT_EQ(fast.columns, generic.columns);
+  EXPECT_EQ(fast.values, generic.values);
+  EXPECT_EQ(fast.off_start, generic.off_start);
+  EXPECT_EQ(fast.off_columns, generic.off_columns);
+  EXPECT_EQ(fast.off_values, generic.off_values);
+}
+
+// The box numbers nodes plane by plane (a cell's x neighbour is it shifted by one node),
+// with a doubled-node interface, ghost columns on 2 ranks and distorted (non-prism) cells.
+TEST(ScalarOperator, ShiftedAssemblyOfTheBoxMatchesTheGenericPaths) {
+  for (double distortion : {0.0, 0.25}) {
+    BoxMeshSpec box = split_box(7, 3, 3, 4);
+    box.distortion = distortion;
+    expect_same_matrix_as_generic_paths(testing::build_box_mesh(box, PETSC_COMM_WORLD), 0);
+  }
+}
+
+// The real mesher numbers nodes line by line (a cell's neighbour above is it shifted by one
+// node): a TSV die (O-grid cells) under a second die, with doubled nodes between them.
+TEST(ScalarOperator, ShiftedAssemblyOfAMeshedStackMatchesTheGenericPaths) {
+  constexpr double kMicron = 1e-6;
+  mesh::StackSpec stack;
+  stack.footprint = mesh::Rect{0, 0, 140 * kMicron, 90 * kMicron};
+  auto layer = [&](const std::string& name, double thickness_um, const std::string& material) {
+    mesh::LayerSpec spec;
+    spec.name = name;
+    spec.kind = mesh::LayerKind::die;
+    spec.thickness = thickness_um * kMicron;
+    spec.material = material;
+    return spec;
+  };
+  mesh::LayerSpec lower = layer("lower", 40, "silicon");
+  mesh::TsvArraySpec tsv;
+  tsv.name = "tsv";
+  tsv.diameter = 5 * kMicron;
+  tsv.liner_thickness = 0.5 * kMicron;
+  tsv.layout.count_x = 2;
+  tsv.layout.count_y = 1;
+  tsv.layout.pitch_x = tsv.layout.pitch_y = 50 * kMicron;
+  tsv.layout.origin_x = 45 * kMicron;
+  tsv.layout.origin_y = 45 * kMicron;
+  lower.tsv_arrays.push_back(tsv);
+  stack.items.push_back(lower);
+  stack.items.push_back(layer("upper", 30, "silicon"));
+  mesh::MeshOptions options;
+  options.split_interfaces = {{"lower", "upper", {}}};
+  mesh::MeshControls controls;
+  controls.max_size = 10 * kMicron;
+  controls.max_z_size = 8 * kMicron;  // columns of 4 and 5 cells: rows and cells shifted
+  const mesh::GeneratedMesh generated =
+      mesh::generate_mesh(stack, controls, options, PETSC_COMM_WORLD);
+  EXPECT_FALSE(generated.mesh.interface_faces.empty());
+  expect_same_matrix_as_generic_paths(generated.mesh, 0);
+}
+
+// A hand-numbered column of 4 cubes (node = 5 line + level) under a cube with doubled
+// nodes (20..27): the top rows of the column are as long as the rows below them but hold
+// other columns (the doubled nodes instead of the next line's first), so the column's top
+// cell, its lower neighbour + 1 node-wise, must not take that cell's places in those rows.
+TEST(ScalarOperator, ShiftedAssemblyChecksTheColumnsOfRowsOfEqualLength) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+  mesh::LocalMesh m;  // the same mesh, unconnected, on every rank
+  m.rank = rank;
+  m.rank_count = ranks;
+  const std::array<std::array<double, 2>, 4> corners = {{{0, 0}, {1, 0}, {1, 1}, {0, 1}}};
+  for (int line = 0; line < 4; ++line) {
+    for (int level = 0; level < 5; ++level) {
+      m.node_coords.push_back({corners[line][0], corners[line][1], 1.0 * level});
+    }
+  }
+  for (int level = 4; level < 6; ++level) {
+    for (const auto& corner : corners) m.node_coords.push_back({corner[0], corner[1], 1.0 * level});
+  }
+  const auto nodes = static_cast<std::int64_t>(m.node_coords.size());
+  m.owned_node_count = nodes;
+  m.owned_node_begin = rank * nodes;
+  m.global_node_count = ranks * nodes;
+  for (std::int64_t i = 0; i < nodes; ++i) m.node_global.push_back(m.owned_node_begin + i);
+  for (std::int32_t level = 0; level < 4; ++level) {
+    m.cells.push_back(
+        {level, 5 + level, 10 + level, 15 + level, level + 1, 6 + level, 11 + level, 16 + level});
+  }
+  m.cells.push_back({20, 21, 22, 23, 24, 25, 26, 27});
+  m.cell_material = {0, 0, 0, 0, 1};
+  m.cell_zinterval = {0, 1, 2, 3, 4};
+  m.global_cell_count = ranks * 5;
+  m.interface_faces.push_back({3, 4, 0});
+  expect_same_matrix_as_generic_paths(m, 0);
 }
 
 // Relative difference between J d and the central difference of R along d.
