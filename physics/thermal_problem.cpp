@@ -145,6 +145,8 @@ void set_coefficients(ThermalProblem& problem, const mesh::LocalMesh& mesh,
   cell_material->reserve(mesh.cell_material.size());
   for (auto m : mesh.cell_material) cell_material->push_back(table[static_cast<std::size_t>(m)]);
   problem.spec.nonlinear = nonlinear;
+  // Linear: k and c of the cell's material at the reference temperature.
+  problem.spec.coefficients_per_cell = !nonlinear;
   if (!nonlinear) {
     // Linear: k at the reference temperature, once per material (a log-log table
     // costs a log and a pow per direction and Gauss point).

@@ -86,6 +86,9 @@ struct LoadGroup {
 struct ScalarOperatorSpec {
   std::function<DiffusionValue(const PointContext&)> diffusion;  // required
   bool nonlinear = false;  // the coefficients depend on u (Jacobian gets their derivative)
+  // The coefficients depend on the cell alone (not on the point or on u): the
+  // assembly of a prism cell evaluates them once instead of at each Gauss point.
+  bool coefficients_per_cell = false;
   std::function<ScalarValue(const PointContext&)> capacity;  // transient problems only
   bool lumped_capacity = false;
   std::vector<LoadGroup> loads;
