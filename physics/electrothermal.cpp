@@ -43,6 +43,7 @@ solver::ScalarOperatorSpec lagged_spec(const ThermalProblem& problem, const mesh
       std::make_shared<const std::vector<double>>(electrical::cell_point_values(mesh, temperature));
   auto diffusion = problem.spec.diffusion;
   spec.nonlinear = false;
+  // (coefficients_per_cell stays as copied: a per-cell k ignores the lagged temperatures.)
   spec.diffusion = [diffusion, points](const solver::PointContext& p) {
     solver::PointContext lagged = p;
     lagged.u = (*points)[static_cast<std::size_t>(p.cell) * 9 +

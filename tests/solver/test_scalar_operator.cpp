@@ -231,16 +231,22 @@ MatrixContents assembled(const ScalarOperator& op, Vec u, bool generic) {
   return contents;
 }
 
-// The shortcuts (rows and cells that are the previous ones shifted by one node) must give
-// the generic paths' matrix bit for bit: same pattern, same values summed in the same order.
-void expect_same_matrix_as_generic_paths(const mesh::LocalMesh& m, std::int32_t robin_interval) {
-  ScalarOperatorSpec spec;
-  spec.diffusion = [&m](const PointContext& p) {
+// An anisotropic k that depends on the cell's material alone (m must outlive it).
+std::function<DiffusionValue(const PointContext&)> anisotropic_per_material(
+    const mesh::LocalMesh& m) {
+  return [&m](const PointContext& p) {
     DiffusionValue k;
     const double scale = 1.0 + m.cell_material[static_cast<std::size_t>(p.cell)];
     k.value = {scale, 2 * scale, 0.5 + scale * scale};
     return k;
   };
+}
+
+// The shortcuts (rows and cells that are the previous ones shifted by one node) must give
+// the generic paths' matrix bit for bit: same pattern, same values summed in the same order.
+void expect_same_matrix_as_generic_paths(const mesh::LocalMesh& m, std::int32_t robin_interval) {
+  ScalarOperatorSpec spec;
+  spec.diffusion = anisotropic_per_material(m);
   for (std::size_t c = 0; c < m.cells.size(); ++c) {
     if (m.cell_zinterval[c] == robin_interval)
       spec.robin.push_back({static_cast<std::int32_t>(c), 0, 5.0, 0.3});
@@ -282,12 +288,7 @@ TEST(ScalarOperator, CoefficientsPerCellGiveTheSameMatrix) {
     const mesh::LocalMesh m = testing::build_box_mesh(box, PETSC_COMM_WORLD);
     auto contents = [&](bool per_cell) {
       ScalarOperatorSpec spec;
-      spec.diffusion = [&m](const PointContext& p) {
-        DiffusionValue k;
-        const double scale = 1.0 + m.cell_material[static_cast<std::size_t>(p.cell)];
-        k.value = {scale, 2 * scale, 0.5 + scale * scale};
-        return k;
-      };
+      spec.diffusion = anisotropic_per_material(m);
       spec.coefficients_per_cell = per_cell;
       ScalarOperator op(m, spec, PETSC_COMM_WORLD);
       VecHandle u = op.create_vector();
