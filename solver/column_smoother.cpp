@@ -220,6 +220,8 @@ struct ColumnSmoother::Data {
   void sweep_line(std::size_t line, bool backward, bool from_zero, const PetscScalar* b_data,
                   PetscScalar* x_data, PetscScalar* r_data, const SeqRows& diagonal,
                   const SeqRows* off, const PetscScalar* ghosts, StreamPrefetch& prefetch) const;
+  void push_to_earlier_residuals(PetscInt first_row, int length, const PetscScalar* x_data,
+                                 PetscScalar* r_data, const SeqRows& diagonal) const;
   void solve_line(std::size_t line, double* rhs) const;
   void sweep(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
   void sweep_lines(Vec b, Vec x, bool backward, bool from_zero, Vec r) const;
@@ -461,18 +463,55 @@ void ColumnSmoother::Data::sweep_line(std::size_t line, bool backward, bool from
   solve_line(line, residual);
   for (int p = 0; p < length; ++p) x_data[line_rows[p]] += residual[p];
   if (!r_data || !earlier_lines_only) return;
+  if (use_patterns) {
+    push_to_earlier_residuals(first, length, x_data, r_data, diagonal);  // rows are lines' order
+    return;
+  }
   for (int p = 0; p < length; ++p) {
     const PetscInt i = line_rows[p];
     r_data[i] = 0;  // no later line has reached it yet
     const double x_i = PetscRealPart(x_data[i]);
-    const PetscInt begin = d_start[i], end = own_line_begin[static_cast<std::size_t>(i)];
-    if (use_patterns) {
-      const std::int32_t* relative = patterns.relative_columns(i);
-      PetscScalar* r_at_row = r_data + i;
-      for (PetscInt k = begin; k < end; ++k) r_at_row[relative[k - begin]] -= d_values[k] * x_i;
-    } else {
-      for (PetscInt k = begin; k < end; ++k) r_data[d_columns[k]] -= d_values[k] * x_i;
+    for (PetscInt k = d_start[i]; k < own_line_begin[static_cast<std::size_t>(i)]; ++k)
+      r_data[d_columns[k]] -= d_values[k] * x_i;
+  }
+}
+
+// The line's hand-over to the earlier rows' residuals (see sweep_line) through the row
+// patterns, a run of rows with one pattern at a time: per entry of the pattern, from the
+// last to the first, the run's rows in order. Row by row, the update of r_j waited on
+// the store of the row before, which had just updated r_j - 1 or r_j + 1 (a neighbour
+// line's three entries are three consecutive rows): a fifth of the sweeps' time in
+// perf at 2 M unknowns. Each r_j still gets its terms in the same order (a later row
+// of the run reaches r_j through an earlier entry of the pattern), so the bits are the
+// column array's.
+void ColumnSmoother::Data::push_to_earlier_residuals(PetscInt first_row, int length,
+                                                     const PetscScalar* x_data, PetscScalar* r_data,
+                                                     const SeqRows& diagonal) const {
+  const PetscInt* d_start = diagonal.row_start();
+  const PetscScalar* d_values = diagonal.values();
+  // No later line has reached the line's own residuals yet.
+  std::fill(r_data + first_row, r_data + first_row + length, PetscScalar(0));
+  const PetscInt end_row = first_row + length;
+  for (PetscInt run_begin = first_row; run_begin < end_row;) {
+    const auto pattern = patterns.pattern_of_row[static_cast<std::size_t>(run_begin)];
+    const PetscInt earlier =
+        own_line_begin[static_cast<std::size_t>(run_begin)] - d_start[run_begin];
+    PetscInt run_end = run_begin + 1;
+    while (run_end < end_row &&
+           patterns.pattern_of_row[static_cast<std::size_t>(run_end)] == pattern &&
+           own_line_begin[static_cast<std::size_t>(run_end)] - d_start[run_end] == earlier)
+      ++run_end;
+    const PetscInt run = run_end - run_begin;
+    const PetscInt row_length = d_start[run_begin + 1] - d_start[run_begin];  // the pattern's
+    const std::int32_t* relative = patterns.relative_columns(run_begin);
+    const PetscScalar* x_run = x_data + run_begin;
+    for (PetscInt e = earlier - 1; e >= 0; --e) {
+      const PetscScalar* values = d_values + d_start[run_begin] + e;
+      PetscScalar* r_target = r_data + run_begin + relative[e];
+      for (PetscInt t = 0; t < run; ++t)
+        r_target[t] -= values[t * row_length] * PetscRealPart(x_run[t]);
     }
+    run_begin = run_end;
   }
 }
 

@@ -53,6 +53,7 @@ struct GridSpec {
   int nx = 4, ny = 3, nz = 7;
   double cx = 1, cy = 1, cz = 1;
   double c2 = 0;                   // coupling to iz +- 2: pentadiagonal lines
+  double c_diagonal = 0;           // coupling to the x and y neighbour lines at iz +- 1
   bool dirichlet_bottoms = false;  // identity rows (MatZeroRowsColumns) at some line bottoms
   bool swap_pairs = false;         // layout order 1,0,3,2,...: a tridiagonal line of band 2
   double diagonal_shift = 0;       // added to every diagonal (negative: indefinite)
@@ -82,8 +83,8 @@ Problem build_problem(const GridSpec& g, MPI_Comm comm, MatType type = MATAIJ) {
   TSV_CHECK(MatCreate(comm, problem.a.out()));
   TSV_CHECK(MatSetSizes(problem.a, local_rows, local_rows, global_rows, global_rows));
   TSV_CHECK(MatSetType(problem.a, type));
-  TSV_CHECK(MatSeqAIJSetPreallocation(problem.a, 11, nullptr));
-  TSV_CHECK(MatMPIAIJSetPreallocation(problem.a, 11, nullptr, 4, nullptr));
+  TSV_CHECK(MatSeqAIJSetPreallocation(problem.a, 19, nullptr));
+  TSV_CHECK(MatMPIAIJSetPreallocation(problem.a, 19, nullptr, 12, nullptr));
   auto index = [&g](int ix, int iy, int iz) {
     return static_cast<PetscInt>((iy * g.nx + ix) * g.nz + iz);
   };
@@ -92,7 +93,7 @@ Problem build_problem(const GridSpec& g, MPI_Comm comm, MatType type = MATAIJ) {
     const int ix = line % g.nx, iy = line / g.nx;
     for (int iz = 0; iz < g.nz; ++iz) {
       std::vector<PetscInt> columns{index(ix, iy, iz)};
-      const double diagonal = 2 * (g.cx + g.cy + g.cz + g.c2) + g.diagonal_shift;
+      const double diagonal = 2 * (g.cx + g.cy + g.cz + g.c2) + 8 * g.c_diagonal + g.diagonal_shift;
       std::vector<PetscScalar> values{line == g.negative_line ? -diagonal : diagonal};
       auto couple = [&](int jx, int jy, int jz, double c) {
         if (c == 0 || jx < 0 || jx >= g.nx || jy < 0 || jy >= g.ny || jz < 0 || jz >= g.nz) return;
@@ -107,6 +108,12 @@ Problem build_problem(const GridSpec& g, MPI_Comm comm, MatType type = MATAIJ) {
       couple(ix, iy, iz + 1, g.cz);
       couple(ix, iy, iz - 2, g.c2);
       couple(ix, iy, iz + 2, g.c2);
+      for (int dz : {-1, 1}) {
+        couple(ix - 1, iy, iz + dz, g.c_diagonal);
+        couple(ix + 1, iy, iz + dz, g.c_diagonal);
+        couple(ix, iy - 1, iz + dz, g.c_diagonal);
+        couple(ix, iy + 1, iz + dz, g.c_diagonal);
+      }
       const PetscInt row = index(ix, iy, iz);
       TSV_CHECK(MatSetValues(problem.a, 1, &row, static_cast<PetscInt>(columns.size()),
                              columns.data(), values.data(), INSERT_VALUES));
@@ -667,10 +674,18 @@ TEST(RowPatterns, RebuildEveryColumnAndShareEqualPatterns) {
 
 // The sweeps through the row patterns do the same arithmetic in the same order as
 // through the column array: the same bits, on any rank count, with and without the
-// residual the forward sweep leaves.
+// residual the forward sweep leaves (handed to a row from three rows of a neighbour
+// line, through the diagonal couplings, in the same order).
 TEST(ColumnSmoother, RowPatternsGiveTheSameBitsAsTheColumnArray) {
-  const GridSpec spec{
-      .nx = 5, .ny = 4, .nz = 9, .cx = 2, .cy = 1, .cz = 0.5, .c2 = 0.2, .dirichlet_bottoms = true};
+  const GridSpec spec{.nx = 5,
+                      .ny = 4,
+                      .nz = 9,
+                      .cx = 2,
+                      .cy = 1,
+                      .cz = 0.5,
+                      .c2 = 0.2,
+                      .c_diagonal = 0.15,
+                      .dirichlet_bottoms = true};
   Problem p = build_problem(spec, PETSC_COMM_WORLD);
   ColumnSmoother with_patterns(p.a, p.layout, ColumnSmootherOptions{true});
   ColumnSmoother with_columns(p.a, p.layout, ColumnSmootherOptions{false});
