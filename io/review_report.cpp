@@ -10,6 +10,7 @@
 #include "io/electrical_review.hpp"
 #include "io/review_text.hpp"
 #include "io/si_review.hpp"
+#include "io/thermal_report.hpp"
 #include "io/thermal_review.hpp"
 
 namespace tsvfield::io {
@@ -27,7 +28,7 @@ std::string header(const ReviewRun& run, const ReviewResults& results) {
              static_cast<long long>(run.cells), static_cast<long long>(run.nodes), run.ranks,
              run.ranks == 1 ? "" : "s");
   if (results.thermal != nullptr && results.thermal->has_ambient)
-    md += text("| ambient | %.3f K |\n", results.thermal->ambient_K);
+    md += "| ambient (of the thermal resistances) | " + ambient_text(*results.thermal) + " |\n";
   md += "| generated | tsvfield " + run.tsvfield_version + ", " + run.generated_utc + " |\n\n";
   return md;
 }

@@ -56,6 +56,15 @@ JsonValue heat_balance_json(const physics::HeatBalance& balance) {
       .set("convection_out_W", balance.convection_out_W)
       .set("stored_W", balance.stored_W)
       .set("relative_error", balance.relative_error);
+  JsonValue by_reference = JsonValue::array();
+  for (const auto& outflow : balance.by_reference) {
+    JsonValue entry = JsonValue::object();
+    entry.set("temperature_K", outflow.temperature_K)
+        .set("surfaces", JsonValue::array(outflow.surfaces))
+        .set("out_W", outflow.out_W);
+    by_reference.push(std::move(entry));
+  }
+  value.set("out_by_reference", std::move(by_reference));
   return value;
 }
 
@@ -131,6 +140,10 @@ JsonValue thermal_summary_json(const physics::ThermalResults& results,
   JsonValue value = JsonValue::object();
   value.set("t_max_K", t_max)
       .set("ambient_K", results.has_ambient ? JsonValue(results.ambient_K) : JsonValue())
+      .set("ambient_surfaces",
+           results.has_ambient ? JsonValue::array(results.ambient_surfaces) : JsonValue())
+      .set("ambient_heat_fraction",
+           results.has_ambient ? JsonValue(results.ambient_heat_fraction) : JsonValue())
       .set("dies", std::move(dies))
       .set("layers", std::move(layers))
       .set("blocks", std::move(blocks))
@@ -167,6 +180,28 @@ CsvTable thermal_history_table(const physics::ThermalResults& results) {
   return table;
 }
 
+std::string ambient_text(const physics::ThermalResults& results) {
+  if (!results.has_ambient) return "";
+  char text[96];
+  std::snprintf(text, sizeof text, "%.3f K", results.ambient_K);
+  const std::size_t references = results.heat_balance.by_reference.size();
+  if (references < 2) return text;
+  std::string surfaces;
+  for (const auto& surface : results.ambient_surfaces)
+    surfaces += (surfaces.empty() ? "" : ", ") + surface;
+  std::string described = text;
+  if (results.ambient_K >= 200) {  // as the tables: degC only where it reads naturally
+    std::snprintf(text, sizeof text, " (%.2f degC)", results.ambient_K - kCelsiusOffset);
+    described += text;
+  }
+  char reason[256];
+  std::snprintf(reason, sizeof reason,
+                " at %s, where %.1f %% of the heat leaves; %zu reference "
+                "temperatures",
+                surfaces.c_str(), 100 * results.ambient_heat_fraction, references);
+  return described + reason;
+}
+
 std::string format_thermal_table(const physics::ThermalResults& results,
                                  const mesh::StackGeometry& geometry) {
   std::string text;
@@ -198,6 +233,12 @@ std::string format_thermal_table(const physics::ThermalResults& results,
                 balance.fixed_temperature_out_W, balance.convection_out_W, balance.stored_W,
                 balance.relative_error);
   text += footer;
+  if (results.heat_balance.by_reference.size() > 1) {
+    text +=
+        results.has_ambient
+            ? "R [K/W] = (Tmax - ambient) / P, ambient " + ambient_text(results) + "\n"
+            : std::string("R [K/W]: no ambient (no heat leaves at any reference temperature)\n");
+  }
   std::snprintf(
       footer, sizeof footer, "solver: %s, %d iterations%s, %s\n", results.solver.method.c_str(),
       results.solver.iterations,

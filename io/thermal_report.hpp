@@ -30,6 +30,11 @@ CsvTable thermal_blocks_table(const physics::ThermalResults& results);
 // Transient: time and the maximum temperature of every layer at each output step.
 CsvTable thermal_history_table(const physics::ThermalResults& results);
 
+// The temperature the thermal resistances refer to, as text: "318.150 K", or with several
+// reference temperatures, which one and why ("308.150 K (35.00 degC) at top, where 98.7 %
+// of the heat leaves; 2 reference temperatures"). Empty without an ambient.
+std::string ambient_text(const physics::ThermalResults& results);
+
 // The table printed at the end of a run.
 std::string format_thermal_table(const physics::ThermalResults& results,
                                  const mesh::StackGeometry& geometry);

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <limits>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "mesh/cell_prefetch.hpp"
@@ -325,7 +324,7 @@ void add_power_sources(ThermalProblem& problem, const mesh::LocalMesh& mesh,
 }
 
 void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const ThermalSpec& spec) {
-  std::set<double> references;
+  std::map<double, std::vector<std::string>> references;  // temperature -> surfaces
   for (const auto& boundary : spec.boundaries) {
     const int surface = index_of(mesh.surface_names, boundary.surface);
     if (surface < 0) {
@@ -340,7 +339,7 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
         if (!(boundary.temperature_K > 0)) {
           throw InputError(boundary.source, "temperature must be above 0 K");
         }
-        references.insert(boundary.temperature_K);
+        references[boundary.temperature_K].push_back(boundary.surface);
         for (const auto& face : faces) {
           for (int a : mesh::kHexFaceNodes[static_cast<std::size_t>(face.face)]) {
             problem.spec.dirichlet.push_back(
@@ -355,7 +354,7 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
               boundary.source,
               "convection needs a heat transfer coefficient >= 0 and an ambient above 0 K");
         }
-        references.insert(boundary.ambient_K);
+        references[boundary.ambient_K].push_back(boundary.surface);
         for (const auto& face : faces) {
           problem.spec.robin.push_back(
               {face.cell, face.face, boundary.heat_transfer_coeff, boundary.ambient_K});
@@ -376,8 +375,8 @@ void add_boundaries(ThermalProblem& problem, const mesh::LocalMesh& mesh, const 
       }
     }
   }
-  problem.ambient_K =
-      references.size() == 1 ? *references.begin() : std::numeric_limits<double>::quiet_NaN();
+  for (auto& [temperature, surfaces] : references)
+    problem.references.push_back({temperature, std::move(surfaces)});
 }
 
 void add_interfaces(ThermalProblem& problem, const mesh::LocalMesh& mesh, const ThermalSpec& spec) {

@@ -64,13 +64,20 @@ struct ThermalLoad {
   double scale(double time, bool transient) const;
 };
 
+// A temperature that fixed-temperature boundaries hold or convection boundaries
+// convect to, with the surfaces of those boundaries.
+struct ReferenceTemperature {
+  double temperature_K = 0;
+  std::vector<std::string> surfaces;  // in the case's order
+};
+
 struct ThermalProblem {
   solver::ScalarOperatorSpec spec;
   std::vector<ThermalLoad> loads;  // aligned with spec.loads
   bool nonlinear = false;
-  // The single temperature all fixed-temperature and convection boundaries refer
-  // to, or NaN when there is none or several (no thermal resistance then).
-  double ambient_K = 0;
+  // Every distinct reference temperature of the boundaries, ascending: the thermal
+  // resistances refer to one of them (refer_to_ambient, physics/thermal_results).
+  std::vector<ReferenceTemperature> references;
 };
 
 // Builds the problem. Relative map/trace paths are resolved against the

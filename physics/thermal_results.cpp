@@ -119,6 +119,40 @@ TemperatureStats make_stats(const std::string& name, const Accumulator& acc, dou
 
 }  // namespace
 
+std::vector<ReferenceOutflow> outflow_by_reference(
+    const solver::ScalarOperator& op, const std::vector<ReferenceTemperature>& references,
+    Vec unconstrained_residual, const std::vector<double>& local_temperature) {
+  std::vector<ReferenceOutflow> outflows;
+  for (const auto& reference : references) {
+    double out = op.robin_outflow(local_temperature, reference.temperature_K);
+    if (unconstrained_residual)
+      out -= op.dirichlet_reaction(unconstrained_residual, reference.temperature_K);
+    outflows.push_back({reference.temperature_K, reference.surfaces, out});
+  }
+  return outflows;
+}
+
+void refer_to_ambient(ThermalResults& results) {
+  results.has_ambient = false;
+  results.ambient_K = 0;
+  results.ambient_surfaces.clear();
+  results.ambient_heat_fraction = 0;
+  const std::vector<ReferenceOutflow>& outflows = results.heat_balance.by_reference;
+  if (outflows.empty()) return;
+  std::size_t chosen = 0;
+  double leaving = 0;  // the heat out where it leaves (boundaries taking heat in excluded)
+  for (std::size_t i = 0; i < outflows.size(); ++i) {
+    if (outflows[i].out_W > outflows[chosen].out_W) chosen = i;
+    leaving += std::max(outflows[i].out_W, 0.0);
+  }
+  const double out = outflows[chosen].out_W;
+  if (outflows.size() > 1 && !(out > 0)) return;
+  results.has_ambient = true;
+  results.ambient_K = outflows[chosen].temperature_K;
+  results.ambient_surfaces = outflows[chosen].surfaces;
+  results.ambient_heat_fraction = leaving > 0 ? std::max(out, 0.0) / leaving : 1.0;
+}
+
 std::vector<double> layer_max_temperatures(const mesh::LocalMesh& mesh,
                                            const std::vector<double>& temperature, MPI_Comm comm) {
   std::vector<double> local(mesh.layer_names.size(), kLowest), global(local.size());

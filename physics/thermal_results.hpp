@@ -22,9 +22,17 @@ struct TemperatureStats {
   double volume_m3 = 0;
   double power_W = 0;  // power of the sources in this layer / block
   // (t_max_K - ambient) / power_W; 0 with has_resistance false where not meaningful
-  // (no power, or no single ambient temperature).
+  // (no power, or no ambient: ThermalResults::has_ambient).
   double resistance_K_per_W = 0;
   bool has_resistance = false;
+};
+
+// The heat out through the fixed-temperature and convection boundaries at one reference
+// temperature (negative: in).
+struct ReferenceOutflow {
+  double temperature_K = 0;
+  std::vector<std::string> surfaces;
+  double out_W = 0;
 };
 
 struct HeatBalance {
@@ -33,6 +41,7 @@ struct HeatBalance {
   double convection_out_W = 0;         // int h (T - T_amb) over convection surfaces
   double stored_W = 0;                 // rate of change of stored heat (transient)
   double relative_error = 0;           // |in - out - stored| / the largest of the four terms
+  std::vector<ReferenceOutflow> by_reference;  // per ThermalProblem::references
 };
 
 struct ThermalResults {
@@ -40,9 +49,14 @@ struct ThermalResults {
   std::vector<TemperatureStats> blocks;  // every block of StackRegions that holds cells
   HeatBalance heat_balance;
   solver::SolveStats solver;
-  double ambient_K = 0;  // see ThermalProblem::ambient_K (NaN: none or several)
+  // What the thermal resistances refer to (refer_to_ambient): the boundaries' one
+  // reference temperature, or of several, the one whose boundaries take the most heat
+  // out; has_ambient false when there is none (or no heat leaves).
+  double ambient_K = 0;
   bool has_ambient = false;
-  double time = 0;  // transient: the end time
+  std::vector<std::string> ambient_surfaces;  // the boundaries at ambient_K
+  double ambient_heat_fraction = 0;           // of the heat out: what leaves through them
+  double time = 0;                            // transient: the end time
   // Fields on this rank's part of the mesh.
   std::vector<double> temperature_K;                  // per local node (owned, then ghosts)
   std::vector<std::array<double, 3>> heat_flux_W_m2;  // per local cell, -k grad T at the centroid
@@ -57,6 +71,20 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
                                const ThermalProblem& problem, const std::vector<double>& scales,
                                const std::vector<double>& temperature, MPI_Comm comm,
                                ThermalResults& results);
+
+// The heat out through the fixed-temperature and convection boundaries at each of
+// `references` (HeatBalance::by_reference). `unconstrained_residual` is the residual
+// without constraints (ScalarOperator::dirichlet_reaction), or null without fixed
+// temperatures. Collective.
+std::vector<ReferenceOutflow> outflow_by_reference(
+    const solver::ScalarOperator& op, const std::vector<ReferenceTemperature>& references,
+    Vec unconstrained_residual, const std::vector<double>& local_temperature);
+
+// Sets results.ambient_* from results.heat_balance.by_reference: with one reference
+// temperature, that one; with several, the one through whose boundaries the most heat
+// leaves, since a die's rise is mostly a rise above the coolant that takes its heat.
+// None when there is no reference, or several and no heat leaves at any.
+void refer_to_ambient(ThermalResults& results);
 
 // Max temperature of every layer (collective), for histories.
 std::vector<double> layer_max_temperatures(const mesh::LocalMesh& mesh,

@@ -406,8 +406,9 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
   return stats;
 }
 
-HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& scales, Vec t,
-                         Vec rate, const std::vector<double>& local_t) {
+HeatBalance heat_balance(const ScalarOperator& op, const ThermalProblem& problem,
+                         const std::vector<double>& scales, Vec t, Vec rate,
+                         const std::vector<double>& local_t) {
   HeatBalance balance;
   for (std::size_t g = 0; g < scales.size(); ++g)
     balance.power_in_W += scales[g] * op.load_total(g);
@@ -421,6 +422,7 @@ HeatBalance heat_balance(const ScalarOperator& op, const std::vector<double>& sc
     balance.fixed_temperature_out_W = 0.0 - op.dirichlet_reaction(r);  // no "-0"
   }
   balance.convection_out_W = op.robin_outflow(local_t);
+  balance.by_reference = outflow_by_reference(op, problem.references, r.get(), local_t);
   if (rate) {
     VecHandle steady = op.create_vector();
     op.residual(t, nullptr, scales, steady);
@@ -545,8 +547,6 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
                       " solve, " + std::to_string(mesh.global_node_count) + " unknowns");
   require_heat_sink(*op, spec, comm);
   ThermalResults results;
-  results.has_ambient = std::isfinite(problem.ambient_K);
-  results.ambient_K = results.has_ambient ? problem.ambient_K : 0.0;
   const double start_temperature =
       transient ? spec.analysis.initial_temperature_K : spec.analysis.reference_temperature_K;
   VecHandle t = initial_temperature(*op, start_temperature);
@@ -574,12 +574,13 @@ ThermalResults solve_thermal(const mesh::LocalMesh& mesh, const MaterialLibrary&
     if (!std::isfinite(value)) throw SolverError("the thermal solution holds a NaN or infinity");
   }
   {
+    ScopedLogEvent event("HeatBalance");
+    results.heat_balance = heat_balance(*op, problem, scales, t, rate.get(), results.temperature_K);
+  }
+  refer_to_ambient(results);  // the resistances in the statistics refer to it
+  {
     ScopedLogEvent event("TemperatureStats");
     compute_temperature_stats(mesh, regions, problem, scales, results.temperature_K, comm, results);
-  }
-  {
-    ScopedLogEvent event("HeatBalance");
-    results.heat_balance = heat_balance(*op, scales, t, rate.get(), results.temperature_K);
   }
   ScopedLogEvent event("CellFlux");
   results.heat_flux_W_m2 = op->cell_flux(results.temperature_K);

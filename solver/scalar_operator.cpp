@@ -1091,11 +1091,23 @@ void ScalarOperator::constrain_linear_system(Mat a, Vec b) const {
                                dirichlet_rows_.data(), 1.0, known, b));
 }
 
-double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual) const {
+template <typename Keep>
+double ScalarOperator::dirichlet_reaction_where(Vec unconstrained_residual, Keep keep) const {
   ConstVecArray values(unconstrained_residual);
   double sum = 0;
-  for (auto node : dirichlet_local_) sum += values[static_cast<std::size_t>(node)];
+  for (std::size_t i = 0; i < dirichlet_local_.size(); ++i) {
+    if (keep(dirichlet_values_[i])) sum += values[static_cast<std::size_t>(dirichlet_local_[i])];
+  }
   return global_sum(sum, comm_);
+}
+
+double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual) const {
+  return dirichlet_reaction_where(unconstrained_residual, [](double) { return true; });
+}
+
+double ScalarOperator::dirichlet_reaction(Vec unconstrained_residual, double reference) const {
+  return dirichlet_reaction_where(unconstrained_residual,
+                                  [reference](double value) { return value == reference; });
 }
 
 double ScalarOperator::load_total(std::size_t group) const {
@@ -1120,9 +1132,11 @@ double ScalarOperator::load_total(std::size_t group) const {
   return global_sum(total, comm_);
 }
 
-double ScalarOperator::robin_outflow(const std::vector<double>& local_u) const {
+template <typename Keep>
+double ScalarOperator::robin_outflow_where(const std::vector<double>& local_u, Keep keep) const {
   double total = 0;
   for (const auto& face : spec_.robin) {
+    if (!keep(face.reference)) continue;
     const auto& nodes = mesh_.cells[static_cast<std::size_t>(face.cell)];
     for (const auto& p : face_points(face_coords(face.cell, face.face))) {
       double uq = 0;
@@ -1133,6 +1147,14 @@ double ScalarOperator::robin_outflow(const std::vector<double>& local_u) const {
     }
   }
   return global_sum(total, comm_);
+}
+
+double ScalarOperator::robin_outflow(const std::vector<double>& local_u) const {
+  return robin_outflow_where(local_u, [](double) { return true; });
+}
+
+double ScalarOperator::robin_outflow(const std::vector<double>& local_u, double reference) const {
+  return robin_outflow_where(local_u, [reference](double value) { return value == reference; });
 }
 
 double ScalarOperator::total_volume() const {

@@ -148,6 +148,11 @@ class ScalarOperator {
   double dirichlet_reaction(Vec unconstrained_residual) const;     // sum of R over Dirichlet rows
   double load_total(std::size_t group) const;                      // integral of f_g (scale 1)
   double robin_outflow(const std::vector<double>& local_u) const;  // int h (u - u_ref)
+  // The parts of those sums at one reference: the Dirichlet rows whose prescribed value,
+  // and the Robin faces whose reference value, is exactly `reference` (a node that two
+  // conditions with different values share has their mean, and belongs to neither).
+  double dirichlet_reaction(Vec unconstrained_residual, double reference) const;
+  double robin_outflow(const std::vector<double>& local_u, double reference) const;
   double total_volume() const;
 
   // -k grad u at each local cell's centroid, and the cell's volume.
@@ -172,6 +177,11 @@ class ScalarOperator {
   void add_robin_terms(const double* u_local, double* r_local) const;
   void validate() const;
   void merge_dirichlet();
+  // dirichlet_reaction and robin_outflow over the rows (faces) whose value `keep` accepts.
+  template <typename Keep>
+  double dirichlet_reaction_where(Vec unconstrained_residual, Keep keep) const;
+  template <typename Keep>
+  double robin_outflow_where(const std::vector<double>& local_u, Keep keep) const;
   void match_interface_nodes();
 
   const mesh::LocalMesh& mesh_;

@@ -95,6 +95,32 @@ def check_mesh(args):
     print("OK")
 
 
+def check_resistances(thermal):
+    """Every powered die has R = (T max - ambient) / P, the ambient being the reference
+    temperature through which most heat leaves, and the heat out per reference adds up."""
+    balance = thermal["heat_balance"]
+    outflows = balance["out_by_reference"]
+    if not outflows:
+        fail("no reference temperature in heat_balance.out_by_reference")
+    total_out = balance["fixed_temperature_out_W"] + balance["convection_out_W"]
+    if not close(sum(o["out_W"] for o in outflows), total_out, 1e-9):
+        fail(f"heat out by reference {outflows} does not add up to {total_out} W")
+    main = max(outflows, key=lambda o: o["out_W"])
+    if (thermal["ambient_K"] != main["temperature_K"]
+            or thermal["ambient_surfaces"] != main["surfaces"]):
+        fail(f"ambient {thermal['ambient_K']} K at {thermal['ambient_surfaces']} is not the main "
+             f"sink {main}")
+    for die in thermal["dies"]:
+        expected = None
+        if die["power_W"] > 0:
+            expected = (die["t_max_K"] - thermal["ambient_K"]) / die["power_W"]
+        got = die["resistance_K_per_W"]
+        if (expected is None) != (got is None) or (got is not None and not close(got, expected, 1e-12)):
+            fail(f"die {die['name']}: resistance {got} K/W, expected {expected}")
+    print(f"ambient {thermal['ambient_K']} K at {thermal['ambient_surfaces']} "
+          f"({100 * thermal['ambient_heat_fraction']:.1f} % of the heat out)")
+
+
 def check_thermal(args):
     run(mpiexec(args.ranks) + [args.tsvfield, "run", args.case, "--output", args.workdir])
     with open(os.path.join(args.workdir, "summary.json")) as handle:
@@ -110,6 +136,7 @@ def check_thermal(args):
     for die in summary["thermal"]["dies"]:
         if not (die["t_min_K"] <= die["t_mean_K"] <= die["t_max_K"] <= t_max_summary):
             fail(f"die {die['name']}: inconsistent temperatures {die}")
+    check_resistances(summary["thermal"])
     check_report(args.workdir, summary["thermal"]["dies"])
     if "si" in summary:
         check_si_report(args.workdir, summary["si"])

@@ -177,6 +177,55 @@ TEST(ThermalSteady, UniformVolumePowerGivesExactPeakAndResistance) {
   EXPECT_NEAR(base.t_mean_K, 300.0 + q * 100e-6 / 100.0, 1e-9 * (t_top - 300));
 }
 
+// A fixed-temperature bottom (300 K) and a convection top (to 290 K) share the heat of a
+// die: in 1D with a uniform source in the die, linear elements give the exact nodal
+// temperatures, so each boundary's heat out is exact too. Most heat leaves through the
+// warmer bottom, so the thermal resistance refers to 300 K, not to the colder 290 K.
+TEST(ThermalSteady, SeveralReferenceTemperaturesSplitTheHeatOutExactly) {
+  const std::vector<StackLayer> layers = {{"base", 100.0, 200e-6, 4}, {"die", 150.0, 50e-6, 3}};
+  const auto box = stack_box(layers, 3, 2, 0.0);
+  const auto m = testing::build_box_mesh(box, PETSC_COMM_WORLD);
+  ThermalSpec spec;
+  spec.analysis.type = ThermalAnalysisType::steady;
+  spec.analysis.relative_tolerance = 1e-13;
+  const double t_bottom = 300.0, t_coolant = 290.0, h = 1e4, power = 2.0;
+  spec.boundaries = {testing::fixed_temperature("bottom", t_bottom),
+                     testing::convection("top", h, t_coolant)};
+  spec.power = {testing::layer_power("die", power)};
+  StackRegions regions;
+  regions["die"].outline = {0, 0, box.length_x, box.length_y};
+  const ThermalResults results =
+      solve_thermal(m, stack_materials(layers), spec, regions, PETSC_COMM_WORLD);
+
+  // Upward flux F0 through the base: the top's convection closes
+  // F0 + s d = h (T(H) - T_coolant), T(H) = T_bottom - F0 b / k1 - (F0 d + s d^2 / 2) / k2.
+  const double area = box.length_x * box.length_y, b = 200e-6, d = 50e-6, k1 = 100, k2 = 150;
+  const double s = power / (area * d);
+  const double f0 = (h * (t_bottom - t_coolant) - h * s * d * d / (2 * k2) - s * d) /
+                    (1 + h * b / k1 + h * d / k2);
+  const double bottom_out = -f0 * area, top_out = power - bottom_out;
+  ASSERT_GT(bottom_out, 0.9 * power);  // the case as intended: most heat goes down
+  const auto& by_reference = results.heat_balance.by_reference;
+  ASSERT_EQ(by_reference.size(), 2u);
+  EXPECT_EQ(by_reference[0].temperature_K, t_coolant);  // ascending
+  EXPECT_EQ(by_reference[0].surfaces, std::vector<std::string>{"top"});
+  EXPECT_NEAR(by_reference[0].out_W, top_out, 1e-9 * power);
+  EXPECT_EQ(by_reference[1].temperature_K, t_bottom);
+  EXPECT_EQ(by_reference[1].surfaces, std::vector<std::string>{"bottom"});
+  EXPECT_NEAR(by_reference[1].out_W, bottom_out, 1e-9 * power);
+  EXPECT_NEAR(results.heat_balance.convection_out_W, top_out, 1e-9 * power);
+  EXPECT_NEAR(results.heat_balance.fixed_temperature_out_W, bottom_out, 1e-9 * power);
+  EXPECT_LT(results.heat_balance.relative_error, 1e-9);
+
+  ASSERT_TRUE(results.has_ambient);
+  EXPECT_EQ(results.ambient_K, t_bottom);
+  EXPECT_EQ(results.ambient_surfaces, std::vector<std::string>{"bottom"});
+  EXPECT_NEAR(results.ambient_heat_fraction, bottom_out / power, 1e-9);
+  const auto& die = testing::stats_of(results.layers, "die");
+  ASSERT_TRUE(die.has_resistance);
+  EXPECT_NEAR(die.resistance_K_per_W, (die.t_max_K - t_bottom) / power, 1e-12);
+}
+
 // Nodal values keyed by position (doubled nodes give two values per key).
 std::map<std::array<long, 3>, std::vector<double>> by_position(const mesh::LocalMesh& m,
                                                                const std::vector<double>& t) {
