@@ -64,25 +64,6 @@ VecHandle global_vector(const ScalarOperator& op, const std::vector<double>& loc
   return v;
 }
 
-HeatBalance heat_balance(const ScalarOperator& op, const ThermalProblem& problem,
-                         const std::vector<double>& scales, Vec t,
-                         const std::vector<double>& local_t) {
-  HeatBalance balance;
-  for (std::size_t g = 0; g < scales.size(); ++g)
-    balance.power_in_W += scales[g] * op.load_total(g);
-  VecHandle r = op.create_vector();
-  op.residual(t, nullptr, scales, r);
-  balance.fixed_temperature_out_W = -op.dirichlet_reaction(r);
-  balance.convection_out_W = op.robin_outflow(local_t);
-  balance.by_reference = outflow_by_reference(op, problem.references, r, local_t);
-  const double out = balance.fixed_temperature_out_W + balance.convection_out_W;
-  const double scale =
-      std::max({std::abs(balance.power_in_W), std::abs(balance.fixed_temperature_out_W),
-                std::abs(balance.convection_out_W), 1e-300});
-  balance.relative_error = std::abs(balance.power_in_W - out) / scale;
-  return balance;
-}
-
 void set_joule_load(solver::LoadGroup& load, const ConductionResults& conduction) {
   load.volume.clear();
   for (std::size_t cell = 0; cell < conduction.joule_heat_W_m3.size(); ++cell) {
@@ -181,7 +162,7 @@ ElectrothermalResults solve_electrothermal(const mesh::LocalMesh& mesh,
     if (!std::isfinite(value)) throw SolverError("the thermal solution holds a NaN or infinity");
   }
   results.thermal.temperature_K = temperature;
-  results.thermal.heat_balance = heat_balance(*op, problem, scales, t, temperature);
+  results.thermal.heat_balance = heat_balance(*op, problem, scales, t, nullptr, temperature);
   refer_to_ambient(results.thermal);  // the resistances in the statistics refer to it
   compute_temperature_stats(mesh, regions, problem, scales, temperature, comm, results.thermal);
   results.thermal.heat_flux_W_m2 = op->cell_flux(temperature);

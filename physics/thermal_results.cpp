@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "solver/hex_element.hpp"
+#include "solver/petsc_handles.hpp"
 
 namespace tsvfield::physics {
 namespace {
@@ -117,8 +118,8 @@ TemperatureStats make_stats(const std::string& name, const Accumulator& acc, dou
   return stats;
 }
 
-}  // namespace
-
+// The heat out through the fixed-temperature and convection boundaries at each of
+// `references`; `unconstrained_residual` null without fixed temperatures.
 std::vector<ReferenceOutflow> outflow_by_reference(
     const solver::ScalarOperator& op, const std::vector<ReferenceTemperature>& references,
     Vec unconstrained_residual, const std::vector<double>& local_temperature) {
@@ -130,6 +131,41 @@ std::vector<ReferenceOutflow> outflow_by_reference(
     outflows.push_back({reference.temperature_K, reference.surfaces, out});
   }
   return outflows;
+}
+
+}  // namespace
+
+HeatBalance heat_balance(const solver::ScalarOperator& op, const ThermalProblem& problem,
+                         const std::vector<double>& scales, Vec t, Vec rate,
+                         const std::vector<double>& local_t) {
+  HeatBalance balance;
+  for (std::size_t g = 0; g < scales.size(); ++g)
+    balance.power_in_W += scales[g] * op.load_total(g);
+  // R sums to (stored + convection - power) over all rows, and to ~0 over the
+  // free rows, so the fixed-temperature surfaces carry -sum of R over theirs.
+  // Without fixed temperatures or storage no residual is needed.
+  solver::VecHandle r;
+  if (op.has_dirichlet() || rate) {
+    r = op.create_vector();
+    op.residual(t, rate, scales, r);
+    balance.fixed_temperature_out_W = 0.0 - op.dirichlet_reaction(r);  // no "-0"
+  }
+  balance.convection_out_W = op.robin_outflow(local_t);
+  balance.by_reference = outflow_by_reference(op, problem.references, r.get(), local_t);
+  if (rate) {
+    solver::VecHandle steady = op.create_vector();
+    op.residual(t, nullptr, scales, steady);
+    TSV_CHECK(VecAXPY(r, -1.0, steady));
+    PetscScalar stored = 0;
+    TSV_CHECK(VecSum(r, &stored));
+    balance.stored_W = stored;
+  }
+  const double out = balance.fixed_temperature_out_W + balance.convection_out_W + balance.stored_W;
+  const double scale =
+      std::max({std::abs(balance.power_in_W), std::abs(balance.fixed_temperature_out_W),
+                std::abs(balance.convection_out_W), std::abs(balance.stored_W), 1e-300});
+  balance.relative_error = std::abs(balance.power_in_W - out) / scale;
+  return balance;
 }
 
 void refer_to_ambient(ThermalResults& results) {

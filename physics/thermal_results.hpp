@@ -72,13 +72,13 @@ void compute_temperature_stats(const mesh::LocalMesh& mesh, const StackRegions& 
                                const std::vector<double>& temperature, MPI_Comm comm,
                                ThermalResults& results);
 
-// The heat out through the fixed-temperature and convection boundaries at each of
-// `references` (HeatBalance::by_reference). `unconstrained_residual` is the residual
-// without constraints (ScalarOperator::dirichlet_reaction), or null without fixed
-// temperatures. Collective.
-std::vector<ReferenceOutflow> outflow_by_reference(
-    const solver::ScalarOperator& op, const std::vector<ReferenceTemperature>& references,
-    Vec unconstrained_residual, const std::vector<double>& local_temperature);
+// The heat balance of temperature t (local_t: its local values, ghosts included) under
+// the load scales: power in, heat out through the fixed-temperature boundaries (their FE
+// reaction) and convection, per reference temperature of `problem` as well, and with
+// `rate` (dT/dt, transients; else null) the heat stored. Collective.
+HeatBalance heat_balance(const solver::ScalarOperator& op, const ThermalProblem& problem,
+                         const std::vector<double>& scales, Vec t, Vec rate,
+                         const std::vector<double>& local_t);
 
 // Sets results.ambient_* from results.heat_balance.by_reference: with one reference
 // temperature, that one; with several, the one through whose boundaries the most heat

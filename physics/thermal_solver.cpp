@@ -406,39 +406,6 @@ SolveStats solve_transient(const ScalarOperator& op, const ThermalProblem& probl
   return stats;
 }
 
-HeatBalance heat_balance(const ScalarOperator& op, const ThermalProblem& problem,
-                         const std::vector<double>& scales, Vec t, Vec rate,
-                         const std::vector<double>& local_t) {
-  HeatBalance balance;
-  for (std::size_t g = 0; g < scales.size(); ++g)
-    balance.power_in_W += scales[g] * op.load_total(g);
-  // R sums to (stored + convection - power) over all rows, and to ~0 over the
-  // free rows, so the fixed-temperature surfaces carry -sum of R over theirs.
-  // Without fixed temperatures or storage no residual is needed.
-  VecHandle r;
-  if (op.has_dirichlet() || rate) {
-    r = op.create_vector();
-    op.residual(t, rate, scales, r);
-    balance.fixed_temperature_out_W = 0.0 - op.dirichlet_reaction(r);  // no "-0"
-  }
-  balance.convection_out_W = op.robin_outflow(local_t);
-  balance.by_reference = outflow_by_reference(op, problem.references, r.get(), local_t);
-  if (rate) {
-    VecHandle steady = op.create_vector();
-    op.residual(t, nullptr, scales, steady);
-    TSV_CHECK(VecAXPY(r, -1.0, steady));
-    PetscScalar stored = 0;
-    TSV_CHECK(VecSum(r, &stored));
-    balance.stored_W = stored;
-  }
-  const double out = balance.fixed_temperature_out_W + balance.convection_out_W + balance.stored_W;
-  const double scale =
-      std::max({std::abs(balance.power_in_W), std::abs(balance.fixed_temperature_out_W),
-                std::abs(balance.convection_out_W), std::abs(balance.stored_W), 1e-300});
-  balance.relative_error = std::abs(balance.power_in_W - out) / scale;
-  return balance;
-}
-
 }  // namespace
 
 // Without a fixed temperature or a convection surface the temperature is
