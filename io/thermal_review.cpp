@@ -149,10 +149,21 @@ std::string findings_section(const physics::ThermalResults& results,
   }
   // A transient's (T - ambient) / P at the end time is not a thermal resistance.
   if (worst_resistance != nullptr && results.history_time.empty()) {
-    md += text(
-        "- The largest thermal resistance to ambient is %.4g K/W (%s: its rise above ambient "
-        "per watt of its own power; the other dies' heat adds to that rise).\n",
-        worst_resistance->resistance_K_per_W, worst_resistance->name.c_str());
+    // In a stack the largest R is often a low-power die heated by its neighbours; the
+    // hottest die's own R is the figure a review compares with a package budget.
+    if (top.has_resistance && &top != worst_resistance) {
+      md += text(
+          "- Thermal resistance to ambient (rise above ambient per watt of the die's own "
+          "power): %.4g K/W for the hottest die, %s. The largest is %.4g K/W (%s, %.4g W), "
+          "whose rise includes the other dies' heat.\n",
+          top.resistance_K_per_W, top.name.c_str(), worst_resistance->resistance_K_per_W,
+          worst_resistance->name.c_str(), worst_resistance->power_W);
+    } else {
+      md += text(
+          "- The largest thermal resistance to ambient is %.4g K/W (%s: its rise above ambient "
+          "per watt of its own power; the other dies' heat adds to that rise).\n",
+          worst_resistance->resistance_K_per_W, worst_resistance->name.c_str());
+    }
   }
   const auto& balance = results.heat_balance;
   md += text(
