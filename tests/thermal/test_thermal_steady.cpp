@@ -224,6 +224,10 @@ TEST(ThermalSteady, SeveralReferenceTemperaturesSplitTheHeatOutExactly) {
   const auto& die = testing::stats_of(results.layers, "die");
   ASSERT_TRUE(die.has_resistance);
   EXPECT_NEAR(die.resistance_K_per_W, (die.t_max_K - t_bottom) / power, 1e-12);
+  if (m.rank == 0) {
+    std::printf("[ measured ] heat out: bottom %.12f W (exact %.12f), top %.12f W (exact %.12f)\n",
+                by_reference[1].out_W, bottom_out, by_reference[0].out_W, top_out);
+  }
 }
 
 // Nodal values keyed by position (doubled nodes give two values per key).
